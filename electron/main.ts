@@ -1,0 +1,77 @@
+/**
+ * Electron entry point. Kept thin: it builds the core, serves the renderer from app://,
+ * applies the security policy and opens the window. Everything else runs in plain Node.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, session, shell } from 'electron';
+import type { MenuItemConstructorOptions } from 'electron';
+import { createCore } from './core.js';
+import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, windowOptions } from './security.js';
+import { registerIpc } from './transport/ipc.js';
+import { resolveStaticFile } from './transport/static-files.js';
+
+const rendererRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
+const preloadPath = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+app.on('web-contents-created', (_event, contents) => {
+  hardenWebContents(contents, (url) => void shell.openExternal(url));
+});
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow(
+    windowOptions({ preload: preloadPath, platform: process.platform, dark: nativeTheme.shouldUseDarkColors }),
+  );
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+function focus(window: BrowserWindow | undefined) {
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+}
+
+const menuTemplate: MenuItemConstructorOptions[] = [
+  ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+  { role: 'fileMenu' },
+  { role: 'editMenu' },
+  { role: 'viewMenu' },
+  { role: 'windowMenu' },
+];
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => focus(BrowserWindow.getAllWindows()[0]));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  void app.whenReady().then(async () => {
+    hardenSession(session.defaultSession);
+    protocol.handle(APP_SCHEME, async (request) => {
+      const url = new URL(request.url);
+      const file = url.origin === APP_ORIGIN ? resolveStaticFile(rendererRoot, url.pathname) : null;
+      const body = file && (await readFile(file.path).catch(() => null));
+      if (!file || !body) return new Response('Not found', { status: 404 });
+      return new Response(body, {
+        headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': contentSecurityPolicy() },
+      });
+    });
+
+    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'electron', version: app.getVersion() });
+    registerIpc(ipcMain, core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate));
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+    app.on('will-quit', () => void core.close());
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * Electron security policy in one place, kept free of Electron imports so it is unit-tested in
+ * plain Node. Each rule names the item of Electron's security checklist
+ * (https://www.electronjs.org/docs/latest/tutorial/security) it implements.
+ */
+
+/** The renderer is served from this privileged custom scheme, never from file:// (item 18). */
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://firedeck`;
+
+export interface WindowOptions {
+  width: number;
+  height: number;
+  minWidth: number;
+  minHeight: number;
+  show: boolean;
+  title: string;
+  backgroundColor: string;
+  titleBarStyle?: 'hiddenInset';
+  webPreferences: {
+    preload: string;
+    contextIsolation: true;
+    sandbox: true;
+    nodeIntegration: false;
+    nodeIntegrationInWorker: false;
+    nodeIntegrationInSubFrames: false;
+    webSecurity: true;
+    allowRunningInsecureContent: false;
+    webviewTag: false;
+    experimentalFeatures: false;
+    navigateOnDragDrop: false;
+    spellcheck: false;
+  };
+}
+
+export function windowOptions(options: { preload: string; platform: string; dark: boolean }): WindowOptions {
+  return {
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    show: false, // shown on ready-to-show, so the window never flashes white
+    title: 'Firedeck',
+    backgroundColor: options.dark ? '#15171c' : '#f6f7f9',
+    ...(options.platform === 'darwin' ? { titleBarStyle: 'hiddenInset' as const } : {}),
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true, // item 3
+      sandbox: true, // item 4
+      nodeIntegration: false, // item 2
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true, // item 6
+      allowRunningInsecureContent: false, // item 8
+      webviewTag: false, // item 12
+      experimentalFeatures: false, // item 9
+      navigateOnDragDrop: false, // a dropped file must not replace the app page
+      spellcheck: false,
+    },
+  };
+}
+
+/** Item 7. `connectSrc` lists what the renderer may talk to besides its own origin. */
+export function contentSecurityPolicy(options: { connectSrc?: readonly string[] } = {}): string {
+  const directives: Record<string, readonly string[]> = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'", ...(options.connectSrc ?? [])],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+  };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
+}
+
+export function isAppUrl(url: string): boolean {
+  try {
+    return new URL(url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+/** Only https links may leave the app, and only to the user's browser (item 15). */
+export function isExternalLinkAllowed(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Permissions the renderer may use; everything else is refused (item 5). */
+const allowedPermissions = new Set(['clipboard-sanitized-write']);
+
+export function isPermissionAllowed(permission: string): boolean {
+  return allowedPermissions.has(permission);
+}
+
+interface PreventableEvent {
+  preventDefault(): void;
+}
+
+/** The parts of Electron's WebContents the policy touches. */
+export interface WebContentsLike {
+  on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+export interface SessionLike {
+  setPermissionRequestHandler(
+    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+  ): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+}
+
+/** Applied to every WebContents the app creates (Podman Desktop hooks `web-contents-created` the same way). */
+export function hardenWebContents(contents: WebContentsLike, openExternal: (url: string) => void): void {
+  const stayInApp = (event: PreventableEvent, url: string) => {
+    if (!isAppUrl(url)) event.preventDefault(); // item 13
+  };
+  contents.on('will-navigate', stayInApp);
+  contents.on('will-redirect', stayInApp);
+  contents.on('will-attach-webview', (event) => event.preventDefault()); // item 12
+  contents.setWindowOpenHandler(({ url }) => {
+    // item 14: no new Electron windows, ever; allowed links open in the user's browser.
+    if (isExternalLinkAllowed(url)) openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+export function hardenSession(session: SessionLike): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
+}

@@ -1,0 +1,165 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+import {
+  BRIDGE_CLOSE_SHUTDOWN,
+  BRIDGE_MAX_MESSAGE_BYTES,
+  BRIDGE_PATH,
+} from '../../shared/bridge-protocol.js';
+import type { BridgeMessage } from '../../shared/bridge-protocol.js';
+import type { EventBus } from '../event-bus.js';
+import type { Router } from '../router.js';
+import { contentSecurityPolicy } from '../security.js';
+import { resolveStaticFile } from './static-files.js';
+
+const bridgeRequestSchema = z.object({
+  type: z.literal('invoke'),
+  id: z.number().int().nonnegative(),
+  channel: z.string(),
+  input: z.unknown().optional(),
+});
+
+/** The Firecracker API and this bridge have no other authentication: never listen beyond loopback. */
+const LOOPBACK = '127.0.0.1';
+
+export interface BridgeOptions {
+  router: Router;
+  events: EventBus;
+  /** The built renderer (`dist/renderer`). */
+  staticRoot: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Tests pass one in; a launch otherwise gets 32 random bytes. */
+  token?: string;
+  log?: Pick<Console, 'warn' | 'error'>;
+}
+
+export interface Bridge {
+  port: number;
+  token: string;
+  /** The address to open, with the token in the fragment (never sent to the server in requests for files). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Browser mode: serves the renderer and one WebSocket per tab to the same router Electron uses. */
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { router, events, staticRoot } = options;
+  const log = options.log ?? console;
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const expected = Buffer.from(token);
+  let port = options.port;
+
+  const allowedHosts = () => [`${LOOPBACK}:${port}`, `localhost:${port}`];
+  // A page on another site could point its own DNS name at 127.0.0.1 (DNS rebinding) or open a
+  // WebSocket here from the user's browser; the Host and Origin checks stop both before the token is even looked at.
+  const isLocalHost = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
+  const isLocalOrigin = (req: IncomingMessage) =>
+    req.headers.origin === undefined || allowedHosts().some((h) => req.headers.origin === `http://${h}`);
+  const hasToken = (req: IncomingMessage) => {
+    const presented = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_MESSAGE_BYTES });
+  const server = createServer((req, res) => {
+    if (!isLocalHost(req)) return refuse(res, 421, 'Misdirected request');
+    void serveStatic(req, res);
+  });
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+    const file = resolveStaticFile(staticRoot, new URL(req.url ?? '/', 'http://x').pathname);
+    const info = file && (await stat(file.path).catch(() => null));
+    if (!file || !info?.isFile()) return refuse(res, 404, 'Not found');
+    res.writeHead(200, {
+      'Content-Type': file.contentType,
+      'Content-Length': info.size,
+      'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file.path).pipe(res);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req) || !hasToken(req)) {
+      log.warn(`[firedeck] refused a bridge connection to ${path} (bad token, host or origin)`);
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, isBinary ? null : data.toString());
+    });
+  });
+
+  async function answer(ws: WebSocket, text: string | null) {
+    let message: unknown;
+    try {
+      message = text === null ? undefined : JSON.parse(text);
+    } catch {
+      message = undefined;
+    }
+    const request = bridgeRequestSchema.safeParse(message);
+    if (!request.success) {
+      const id = typeof message === 'object' && message !== null && 'id' in message && typeof message.id === 'number' ? message.id : null;
+      return send(ws, {
+        type: 'result',
+        id,
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The bridge received a message that is not a Firedeck request.' },
+      });
+    }
+    const result = await router.handle(request.data.channel, request.data.input);
+    send(ws, { type: 'result', id: request.data.id, ...result });
+  }
+
+  const unsubscribe = events.subscribe((event, payload) => {
+    for (const ws of wss.clients) send(ws, { type: 'event', event, payload });
+  });
+
+  function send(ws: WebSocket, message: BridgeMessage) {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://${LOOPBACK}:${port}/#token=${token}`,
+    close: async () => {
+      unsubscribe();
+      for (const ws of wss.clients) ws.close(BRIDGE_CLOSE_SHUTDOWN, 'Firedeck backend stopped');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function refuse(res: ServerResponse, status: number, text: string) {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`${text}\n`);
+}

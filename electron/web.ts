@@ -1,0 +1,93 @@
+/**
+ * Browser mode: `npm run web -- [--port PORT] [--data-dir DIR] [--no-open]`.
+ * The same backend as the desktop app, in plain Node, reached from a browser on this machine.
+ */
+import { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './app/data-dir.js';
+import { appVersion } from './build-info.js';
+import { createCore } from './core.js';
+import { startBridge } from './transport/bridge.js';
+
+const usage = `Usage: npm run web -- [--port PORT] [--data-dir DIR] [--no-open]
+
+  --port PORT      port on 127.0.0.1 to serve Firedeck on (default: a free port)
+  --data-dir DIR   where hosts, settings and trusted host keys are kept
+                   (default: the desktop app's data folder)
+  --no-open        print the address instead of opening a browser`;
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'no-open': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fatal(`${(error as Error).message}\n\n${usage}`);
+  }
+  if (args.help) {
+    console.log(usage);
+    return;
+  }
+  const port = args.port === undefined ? 0 : Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fatal(`--port must be a number from 0 to 65535, not ${JSON.stringify(args.port)}.`);
+  const dataDir = resolve(args['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()));
+
+  const core = await createCore({ dataDir, mode: 'browser', version: appVersion });
+  let bridge;
+  try {
+    bridge = await startBridge({
+      router: core.router,
+      events: core.events,
+      staticRoot: fileURLToPath(new URL('../renderer/', import.meta.url)),
+      port,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') fatal(`Port ${port} on 127.0.0.1 is already in use. Pick another with --port, or leave it out to use a free one.`);
+    throw error;
+  }
+
+  console.log(`Firedeck ${appVersion} is running in browser mode.`);
+  console.log(`Data folder: ${dataDir}`);
+  console.log(`Open this address (it holds this launch's access token, keep it private):`);
+  console.log(`  ${bridge.url}`);
+  if (!args['no-open']) openInBrowser(bridge.url);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await bridge.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+function openInBrowser(url: string) {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => console.log('(Could not open a browser by itself; open the address above.)'));
+  child.unref();
+}
+
+function fatal(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+main().catch((error: unknown) => {
+  console.error('Firedeck could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import type { ConnectionStatus } from '../api';
+import { patchSlice } from './slice';
+import type { SliceContext } from './slice';
+
+export interface ConnectionSlice {
+  status: ConnectionStatus;
+  setStatus(status: ConnectionStatus): void;
+}
+
+export function createConnectionSlice(ctx: SliceContext): ConnectionSlice {
+  return {
+    status: ctx.api.status(),
+    setStatus: (status) => patchSlice(ctx, 'connection', { status }),
+  };
+}
+
+export interface ConnectionBanner {
+  tone: 'warning' | 'error';
+  title: string;
+  body: string;
+}
+
+/** What the top-of-window banner says for a connection status; null when there is nothing to say. */
+export function connectionBanner(status: ConnectionStatus): ConnectionBanner | null {
+  switch (status.state) {
+    case 'connected':
+    case 'connecting':
+      return null;
+    case 'lost':
+      return {
+        tone: 'warning',
+        title: 'Lost connection to the Firedeck backend',
+        body: 'Firedeck keeps trying to reconnect; nothing you do here is sent until it is back. If you stopped `npm run web`, start it again and open the new address it prints.',
+      };
+    case 'unusable':
+      return { tone: 'error', title: status.message, body: status.remedy };
+  }
+}

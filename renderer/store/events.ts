@@ -1,0 +1,24 @@
+import type { FiredeckApi } from '../api';
+import type { AppStore } from './store';
+
+/**
+ * The one place main-process events enter the store. After a reconnect everything is reloaded,
+ * because events sent while the connection was down are lost.
+ */
+export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => void {
+  const reload = () => {
+    const { app, settings } = store.getState();
+    void app.load().catch(() => {});
+    void settings.load().catch(() => {});
+  };
+  const unsubscribers = [
+    api.on('settings.changed', (settings) => store.getState().settings.applyRemote(settings)),
+    api.on('app.noticeRaised', (notice) => store.getState().app.addNotice(notice)),
+    api.onStatus((status) => {
+      store.getState().connection.setStatus(status);
+      if (status.state === 'connected') reload();
+    }),
+  ];
+  if (api.status().state === 'connected') reload();
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}

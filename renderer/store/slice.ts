@@ -1,0 +1,27 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { FiredeckApi } from '../api';
+import type { AppSlice } from './app-slice';
+import type { ConnectionSlice } from './connection-slice';
+import type { SettingsSlice } from './settings-slice';
+import type { UiSlice } from './ui-slice';
+
+/** The combined state: one namespaced key per slice (`s.settings.value`, `s.connection.status`). */
+export interface AppState {
+  app: AppSlice;
+  connection: ConnectionSlice;
+  settings: SettingsSlice;
+  ui: UiSlice;
+}
+
+export type SliceKey = keyof AppState;
+
+export interface SliceContext {
+  set: StoreApi<AppState>['setState'];
+  get: StoreApi<AppState>['getState'];
+  api: FiredeckApi;
+}
+
+/** Merges `changes` into one slice; actions use it so a slice never overwrites another. */
+export function patchSlice<K extends SliceKey>(ctx: SliceContext, key: K, changes: Partial<AppState[K]>): void {
+  ctx.set((state) => ({ [key]: { ...state[key], ...changes } }) as Pick<AppState, K>);
+}

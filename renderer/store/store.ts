@@ -1,0 +1,24 @@
+import { createStore } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
+import type { FiredeckApi } from '../api';
+import { createAppSlice } from './app-slice';
+import { createConnectionSlice } from './connection-slice';
+import { createSettingsSlice } from './settings-slice';
+import type { AppState } from './slice';
+import { createUiSlice } from './ui-slice';
+import type { ViewId } from './ui-slice';
+
+export type AppStore = StoreApi<AppState>;
+
+/** Built per app (and per test) with the API it should talk to; there is no global store. */
+export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId } = {}): AppStore {
+  return createStore<AppState>()((set, get) => {
+    const ctx = { set, get, api };
+    return {
+      app: createAppSlice(ctx),
+      connection: createConnectionSlice(ctx),
+      settings: createSettingsSlice(ctx),
+      ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
+    };
+  });
+}
