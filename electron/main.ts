@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { createCore } from './core.js';
-import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, windowOptions } from './security.js';
+import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, isAppUrl, windowOptions } from './security.js';
 import { registerIpc } from './transport/ipc.js';
 import { resolveStaticFile } from './transport/static-files.js';
 
@@ -57,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession(session.defaultSession);
     protocol.handle(APP_SCHEME, async (request) => {
       const url = new URL(request.url);
-      const file = url.origin === APP_ORIGIN ? resolveStaticFile(rendererRoot, url.pathname) : null;
+      const file = isAppUrl(request.url) ? resolveStaticFile(rendererRoot, url.pathname) : null;
       const body = file && (await readFile(file.path).catch(() => null));
       if (!file || !body) return new Response('Not found', { status: 404 });
       return new Response(body, {
@@ -65,7 +65,9 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
 
-    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'electron', version: app.getVersion() });
+    // `--data-dir=DIR` keeps a separate set of hosts and settings, as in browser mode.
+    const dataDir = app.commandLine.getSwitchValue('data-dir') || app.getPath('userData');
+    const core = await createCore({ dataDir, mode: 'electron', version: app.getVersion() });
     registerIpc(ipcMain, core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate));
     createWindow();

@@ -6,7 +6,8 @@
 
 /** The renderer is served from this privileged custom scheme, never from file:// (item 18). */
 export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://firedeck`;
+export const APP_HOST = 'firedeck';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 export interface WindowOptions {
   width: number;
@@ -82,7 +83,9 @@ export function contentSecurityPolicy(options: { connectSrc?: readonly string[] 
 
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // Compared by parts: WHATWG URL gives custom schemes an opaque origin ('null') outside Chromium.
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
   } catch {
     return false;
   }

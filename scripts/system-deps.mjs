@@ -1,0 +1,26 @@
+// The Debian packages the test suites drive for real. On Debian as root they are installed
+// when missing; elsewhere the runner names what to install.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** package → a file that proves it is installed */
+export const systemPackages = {
+  chromium: '/usr/bin/chromium',
+};
+
+export function ensureSystemPackages(log = console.log) {
+  const missing = Object.entries(systemPackages)
+    .filter(([, file]) => !existsSync(file))
+    .map(([name]) => name);
+  if (missing.length === 0) return true;
+  const canInstall = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    log(`Missing system packages: ${missing.join(', ')}. Install them (on Debian: sudo apt-get install ${missing.join(' ')}) and run the tests again.`);
+    return false;
+  }
+  log(`Installing system packages: ${missing.join(', ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  return update.status === 0 && install.status === 0;
+}

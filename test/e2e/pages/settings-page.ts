@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+
+export class SettingsPage {
+  constructor(readonly page: Page) {}
+
+  field(label: string): Locator {
+    return this.page.getByLabel(label, { exact: true });
+  }
+
+  async fill(label: string, value: string): Promise<SettingsPage> {
+    await test.step(`set ${label} to ${value}`, async () => {
+      await this.field(label).fill(value);
+    });
+    return this;
+  }
+
+  async save(): Promise<SettingsPage> {
+    await test.step('save settings', async () => {
+      await this.page.getByRole('button', { name: 'Save' }).click();
+    });
+    return this;
+  }
+
+  async expectSaved(): Promise<void> {
+    await expect(this.page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  }
+
+  async chooseTheme(name: 'System' | 'Light' | 'Dark'): Promise<SettingsPage> {
+    await test.step(`choose the ${name} theme`, async () => {
+      await this.page.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name }).click();
+      await expect(this.page.getByRole('radio', { name })).toHaveAttribute('aria-checked', 'true');
+    });
+    return this;
+  }
+}

@@ -1,0 +1,135 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createCore } from '../../../../electron/core';
+import type { Core } from '../../../../electron/core';
+import { startBridge } from '../../../../electron/transport/bridge';
+import type { Bridge } from '../../../../electron/transport/bridge';
+import { makeTempDir } from '../../../support/temp-dir';
+
+let dir: Awaited<ReturnType<typeof makeTempDir>>;
+let core: Core;
+let bridge: Bridge;
+const quietLog = { warn: () => {}, error: () => {} };
+
+beforeEach(async () => {
+  dir = await makeTempDir();
+  const staticRoot = join(dir.path, 'renderer');
+  await mkdir(staticRoot);
+  await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>Firedeck</title>');
+  await writeFile(join(dir.path, 'secret.html'), 'outside');
+  core = await createCore({ dataDir: join(dir.path, 'data'), mode: 'browser', version: '9.9.9', log: quietLog });
+  bridge = await startBridge({ router: core.router, events: core.events, staticRoot, port: 0, log: quietLog });
+});
+afterEach(async () => {
+  await bridge.close();
+  await dir.cleanup();
+});
+
+const origin = () => `http://127.0.0.1:${bridge.port}`;
+
+/** Opens a bridge socket; resolves with it once open, or with the HTTP status it was refused with. */
+function connect(query: string, headers: Record<string, string> = { Origin: origin() }): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/bridge${query}`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', reject);
+  });
+}
+
+async function open(): Promise<WebSocket> {
+  const ws = await connect(`?token=${bridge.token}`);
+  if (typeof ws === 'number') throw new Error(`refused with ${ws}`);
+  return ws;
+}
+
+function request(ws: WebSocket, message: unknown): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const parsed = JSON.parse(String(data));
+      if (parsed.type !== 'result') return;
+      ws.off('message', onMessage);
+      resolve(parsed);
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  });
+}
+
+describe('browser-mode bridge', () => {
+  it('listens on loopback only, with a long random token', () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
+  });
+
+  it('refuses a connection without the token, with a wrong one, or with a token of another length', async () => {
+    expect(await connect('')).toBe(401);
+    expect(await connect(`?token=${'x'.repeat(bridge.token.length)}`)).toBe(401);
+    expect(await connect(`?token=${bridge.token}x`)).toBe(401);
+  });
+
+  it('refuses pages from other origins and DNS-rebound host names even with the token', async () => {
+    expect(await connect(`?token=${bridge.token}`, { Origin: 'https://evil.example' })).toBe(401);
+    expect(await connect(`?token=${bridge.token}`, { Origin: origin(), Host: `rebound.example:${bridge.port}` })).toBe(401);
+    // fetch() may not set Host, so this one goes through node:http.
+    const status = await new Promise<number>((resolve, reject) => {
+      get({ host: '127.0.0.1', port: bridge.port, path: '/', headers: { Host: `rebound.example:${bridge.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).once('error', reject);
+    });
+    expect(status).toBe(421);
+  });
+
+  it('answers requests through the router', async () => {
+    const ws = await open();
+    const info = await request(ws, { type: 'invoke', id: 7, channel: 'app.getInfo' });
+    expect(info).toMatchObject({ type: 'result', id: 7, ok: true, value: { version: '9.9.9', mode: 'browser' } });
+    ws.close();
+  });
+
+  it('answers malformed messages and payloads with INVALID_INPUT and keeps serving', async () => {
+    const ws = await open();
+    expect(await request(ws, 'this is not json')).toMatchObject({ id: null, ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await request(ws, { type: 'invoke', id: 'one', channel: 'app.getInfo' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const bad = await request(ws, { type: 'invoke', id: 2, channel: 'settings.update', input: { firecrackerVersion: '$(reboot)' } });
+    expect(bad).toMatchObject({ id: 2, ok: false, error: { code: 'INVALID_INPUT', details: { issues: [{ path: 'firecrackerVersion' }] } } });
+    const good = await request(ws, { type: 'invoke', id: 3, channel: 'settings.get' });
+    expect(good).toMatchObject({ id: 3, ok: true, value: { firecrackerVersion: 'v1.12.0' } });
+    ws.close();
+  });
+
+  it('pushes events to every connected tab', async () => {
+    const [a, b] = [await open(), await open()];
+    const received = (ws: WebSocket) =>
+      new Promise((resolve) => ws.on('message', (data) => {
+        const parsed = JSON.parse(String(data));
+        if (parsed.type === 'event') resolve(parsed);
+      }));
+    const events = [received(a), received(b)];
+    await request(a, { type: 'invoke', id: 1, channel: 'settings.update', input: { theme: 'dark' } });
+    for (const event of await Promise.all(events)) {
+      expect(event).toMatchObject({ event: 'settings.changed', payload: { theme: 'dark' } });
+    }
+    a.close();
+    b.close();
+  });
+
+  it('serves the renderer with its CSP and nothing outside it', async () => {
+    const page = await fetch(`${origin()}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://127.0.0.1:${bridge.port}`);
+    expect((await fetch(`${origin()}/..%2fsecret.html`)).status).toBe(404);
+    expect((await fetch(`${origin()}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('tells open tabs when the backend stops', async () => {
+    const ws = await open();
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await bridge.close();
+    expect(await closed).toBe(4001);
+    bridge = { ...bridge, close: async () => {} };
+  });
+});
