@@ -103,6 +103,6 @@ function unavailable(): FiredeckError {
   return new FiredeckError({
     code: 'BACKEND_UNAVAILABLE',
     message: 'The Firedeck backend is not reachable, so this was not done.',
-    remedy: 'Wait for the connection to come back, or restart `npm run web` and open the address it prints.',
+    remedy: 'Wait for the connection to come back, or restart “npm run web” and open the address it prints.',
   });
 }

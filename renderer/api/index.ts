@@ -35,7 +35,7 @@ function createUnusableApi(): FiredeckApi {
   const status: ConnectionStatus = {
     state: 'unusable',
     message: 'This page was opened without its access token, so it cannot reach the Firedeck backend.',
-    remedy: 'Open the full address that `npm run web` printed, including the part after #token=.',
+    remedy: 'Open the full address that “npm run web” printed, including the part after #token=.',
   };
   return {
     invoke: () => Promise.reject(new Error(status.message)),

@@ -30,7 +30,7 @@ export function connectionBanner(status: ConnectionStatus): ConnectionBanner | n
       return {
         tone: 'warning',
         title: 'Lost connection to the Firedeck backend',
-        body: 'Firedeck keeps trying to reconnect; nothing you do here is sent until it is back. If you stopped `npm run web`, start it again and open the new address it prints.',
+        body: 'Firedeck keeps trying to reconnect; nothing you do here is sent until it is back. If you stopped “npm run web”, start it again and open the new address it prints.',
       };
     case 'unusable':
       return { tone: 'error', title: status.message, body: status.remedy };
