@@ -1,10 +1,20 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createAppRoutes } from './app/routes.js';
 import { createNoticeBoard } from './app/notices.js';
 import { createEventBus } from './event-bus.js';
 import type { EventBus } from './event-bus.js';
 import { createRouter } from './router.js';
 import type { Handlers, Router, RouterLog } from './router.js';
+import { createHostRegistry, createHostsStore } from './hosts/host-registry.js';
+import { createHostService } from './hosts/host-service.js';
+import type { HostService, HostServiceDeps } from './hosts/host-service.js';
+import { createHostRoutes } from './hosts/routes.js';
+import { readSshConfigHosts } from './hosts/ssh-config-import.js';
+import { createSecretStore } from './secrets/secret-store.js';
+import type { SecretCipher } from './secrets/secret-store.js';
 import { createSettingsRoutes } from './settings/routes.js';
+import { createHostKeyTrust } from './ssh/host-key-trust.js';
 import { createSettingsService, createSettingsStore } from './settings/settings-service.js';
 
 export interface CoreOptions {
@@ -14,11 +24,21 @@ export interface CoreOptions {
   version: string;
   platform?: string;
   log?: RouterLog & Pick<Console, 'error'>;
+  /** The user's home on this machine: ~/.ssh/known_hosts and ~/.ssh/config are read from it. */
+  home?: string;
+  /** SSH_AUTH_SOCK as Firedeck was started; each host may name another agent socket. */
+  agentSocket?: string;
+  /** OS-backed encryption for remembered passwords (Electron safeStorage); without it none are kept. */
+  secretCipher?: SecretCipher;
+  /** Connection timing; tests shorten the reconnect backoff. */
+  ssh?: HostServiceDeps['ssh'];
 }
 
 /** The backend, independent of how the renderer reaches it. */
 export interface Core {
   router: Router;
+  /** Hosts and their live connections, for services built on them and for integration tests. */
+  hosts: HostService;
   events: EventBus;
   dataDir: string;
   close(): Promise<void>;
@@ -35,6 +55,29 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     notices,
   });
 
+  const home = options.home ?? homedir();
+  const { registry, loaded: hostsLoaded } = await createHostRegistry(createHostsStore(options.dataDir));
+  if (hostsLoaded.recovered) {
+    notices.raise({
+      level: 'warning',
+      message: `Your host list could not be read (${hostsLoaded.recovered.reason}). Firedeck kept it as ${hostsLoaded.recovered.backupName} in its data folder and started with no hosts.`,
+      remedy: 'Add your hosts again, or copy their entries back from the backup file.',
+    });
+  }
+  const secrets = await createSecretStore({ dataDir: options.dataDir, cipher: options.secretCipher });
+  const hosts = createHostService({
+    registry,
+    secrets,
+    events,
+    trust: createHostKeyTrust({
+      userKnownHostsFiles: [join(home, '.ssh', 'known_hosts')],
+      appKnownHostsFile: join(options.dataDir, 'known_hosts'),
+    }),
+    defaultAgentSocket: options.agentSocket,
+    readSshConfig: () => readSshConfigHosts(join(home, '.ssh', 'config'), home),
+    ssh: options.ssh,
+  });
+
   const handlers: Handlers = {
     ...createAppRoutes({
       info: {
@@ -43,17 +86,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         mode: options.mode,
         platform: options.platform ?? process.platform,
         dataDir: options.dataDir,
+        canRememberSecrets: secrets.canRemember,
       },
       notices,
     }),
     ...createSettingsRoutes(settings),
+    ...createHostRoutes(hosts),
   };
 
   return {
     router: createRouter(handlers, log),
+    hosts,
     events,
     dataDir: options.dataDir,
-    close: async () => {},
+    close: async () => hosts.close(),
   };
 }
 

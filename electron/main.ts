@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { createCore } from './core.js';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, isAppUrl, windowOptions } from './security.js';
@@ -67,7 +67,16 @@ if (!app.requestSingleInstanceLock()) {
 
     // `--data-dir=DIR` keeps a separate set of hosts and settings, as in browser mode.
     const dataDir = app.commandLine.getSwitchValue('data-dir') || app.getPath('userData');
-    const core = await createCore({ dataDir, mode: 'electron', version: app.getVersion() });
+    const core = await createCore({
+      dataDir,
+      mode: 'electron',
+      version: app.getVersion(),
+      agentSocket: process.env.SSH_AUTH_SOCK,
+      // Remembered passwords are encrypted with a key the OS keeps (Keychain on macOS).
+      secretCipher: safeStorage.isEncryptionAvailable()
+        ? { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (encrypted) => safeStorage.decryptString(encrypted) }
+        : undefined,
+    });
     registerIpc(ipcMain, core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate));
     createWindow();

@@ -42,7 +42,8 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fatal(`--port must be a number from 0 to 65535, not ${JSON.stringify(args.port)}.`);
   const dataDir = resolve(args['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()));
 
-  const core = await createCore({ dataDir, mode: 'browser', version: appVersion });
+  // Browser mode gets no secret cipher: it never remembers a password.
+  const core = await createCore({ dataDir, mode: 'browser', version: appVersion, agentSocket: process.env.SSH_AUTH_SOCK });
   let bridge;
   try {
     bridge = await startBridge({

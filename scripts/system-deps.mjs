@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 /** package → a file that proves it is installed */
 export const systemPackages = {
   chromium: '/usr/bin/chromium',
+  'openssh-server': '/usr/sbin/sshd',
+  'openssh-client': '/usr/bin/ssh-keygen',
 };
 
 export function ensureSystemPackages(log = console.log) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
+import { hostsChannels } from './channels/hosts.js';
 import { settingsChannels } from './channels/settings.js';
 import type { ChannelDef } from './channel.js';
 
@@ -9,6 +10,7 @@ import type { ChannelDef } from './channel.js';
  */
 export const channels = {
   ...appChannels,
+  ...hostsChannels,
   ...settingsChannels,
 } as const;
 

@@ -1,15 +1,19 @@
 import type { Notice } from './channels/app.js';
+import type { HostSummary } from './channels/hosts.js';
 import type { Settings } from './channels/settings.js';
 
 /** Every event main pushes to the renderer: name → payload. Names are past tense. */
 export interface EventMap {
   'settings.changed': Settings;
   'app.noticeRaised': Notice;
+  /** A host's configuration, connection state or probe changed. */
+  'hosts.changed': HostSummary;
+  'hosts.removed': { id: string };
 }
 
 export type EventName = keyof EventMap;
 
-export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised'];
+export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised', 'hosts.changed', 'hosts.removed'];
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as readonly string[]).includes(name);

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { AppError } from '../app-error.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /**
  * One JSON document in the app data directory, e.g. `settings.json`.
@@ -83,21 +83,9 @@ export function createJsonStore<T>(options: JsonStoreOptions<T>): JsonStore<T> {
   }
 
   async function writeAtomically(data: T): Promise<void> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const body = `${JSON.stringify({ schemaVersion, data }, null, 2)}\n`;
     try {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(body, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
-      await syncDirectory(dirname(file));
+      await writeFileAtomic(file, `${JSON.stringify({ schemaVersion, data }, null, 2)}\n`);
     } catch (error) {
-      await rm(temp, { force: true });
       throw new AppError('STORE_WRITE_FAILED', `Firedeck could not save ${name}; the previous copy is unchanged.`, {
         remedy: 'Check free disk space and the permissions of the Firedeck data folder, then try again.',
         cause: error,
@@ -124,19 +112,6 @@ export function createJsonStore<T>(options: JsonStoreOptions<T>): JsonStore<T> {
       return next;
     },
   };
-}
-
-/** Makes the rename itself durable; not every platform lets a directory be opened for this. */
-async function syncDirectory(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch {
-    // Windows and some network filesystems refuse; the rename is still atomic there.
-  } finally {
-    await handle?.close();
-  }
 }
 
 function isErrno(error: unknown, code: string): boolean {

@@ -18,6 +18,8 @@ export interface AppInfo {
   platform: string;
   /** Where hosts, settings and trusted keys are kept, shown in Settings so users can back it up. */
   dataDir: string;
+  /** Passwords can be remembered, encrypted by the OS (desktop app only). */
+  canRememberSecrets: boolean;
   notices: Notice[];
 }
 

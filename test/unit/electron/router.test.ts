@@ -1,18 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
 import { defaultSettings } from '../../../shared/channels/settings';
+import { channels } from '../../../shared/contract';
 import { AppError } from '../../../electron/app-error';
 import { createRouter } from '../../../electron/router';
 import type { Handlers } from '../../../electron/router';
 
 function setup(overrides: Partial<Handlers> = {}) {
-  const handlers: Handlers = {
-    'app.getInfo': vi.fn(() => ({ name: 'Firedeck', version: '1', mode: 'browser' as const, platform: 'linux', dataDir: '/d', notices: [] })),
+  const handlers = {
+    // Every channel gets a handler; the ones these tests call are spelled out below.
+    ...Object.fromEntries(Object.keys(channels).map((name) => [name, vi.fn()])),
+    'app.getInfo': vi.fn(() => ({ name: 'Firedeck', version: '1', mode: 'browser' as const, platform: 'linux', dataDir: '/d', canRememberSecrets: false, notices: [] })),
     'app.dismissNotice': vi.fn(() => ({ dismissed: true })),
     'settings.get': vi.fn(() => defaultSettings),
     'settings.update': vi.fn((patch) => ({ ...defaultSettings, ...patch })),
     'settings.reset': vi.fn(() => defaultSettings),
     ...overrides,
-  };
+  } as Handlers;
   const log = { warn: vi.fn(), error: vi.fn() };
   return { router: createRouter(handlers, log), handlers, log };
 }

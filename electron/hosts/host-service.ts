@@ -1,0 +1,229 @@
+import type { HostConfig, HostProbe, HostRecord, HostSummary, SshConfigHost } from '../../shared/channels/hosts.js';
+import type { AppErrorShape } from '../../shared/errors.js';
+import { AppError } from '../app-error.js';
+import type { EventBus } from '../event-bus.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { createHostConnection } from '../ssh/host-connection.js';
+import type { HostConnection } from '../ssh/host-connection.js';
+import type { HostKeyTrust } from '../ssh/host-key-trust.js';
+import { loadPrivateKey } from '../ssh/private-key.js';
+import { connectSsh } from '../ssh/ssh-connect.js';
+import type { ResolvedAuth, SshTarget } from '../ssh/ssh-connect.js';
+import type { HostRegistry } from './host-registry.js';
+import { parseProbe, probeScript } from './host-probe.js';
+
+export interface HostService {
+  list(): HostSummary[];
+  add(config: HostConfig): Promise<HostSummary>;
+  update(id: string, config: HostConfig): Promise<HostSummary>;
+  remove(id: string): Promise<boolean>;
+  /** Connects (with a password or passphrase when given) and probes the host. */
+  connect(id: string, secret?: { value: string; remember: boolean }): Promise<HostSummary>;
+  disconnect(id: string): HostSummary;
+  trustKey(id: string, fingerprint: string, replace: boolean): Promise<HostSummary>;
+  probe(id: string): Promise<HostProbe>;
+  forgetSecret(id: string): Promise<HostSummary>;
+  importSshConfig(): Promise<SshConfigHost[]>;
+  /** The live connection, for other services (microVMs, images) that work on the host. */
+  connection(id: string): HostConnection;
+  close(): void;
+}
+
+export interface HostServiceDeps {
+  registry: HostRegistry;
+  trust: HostKeyTrust;
+  secrets: SecretStore;
+  events: EventBus;
+  /** SSH_AUTH_SOCK of the environment Firedeck started in; hosts may name another socket. */
+  defaultAgentSocket?: string;
+  readSshConfig(): Promise<SshConfigHost[]>;
+  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; reconnect?: { initialMs: number; maxMs: number } };
+  now?: () => Date;
+}
+
+interface PresentedKey {
+  host: string;
+  port: number;
+  key: Buffer;
+  fingerprint: string;
+}
+
+export function createHostService(deps: HostServiceDeps): HostService {
+  const { registry, trust, secrets, events } = deps;
+  const now = deps.now ?? (() => new Date());
+  const connections = new Map<string, HostConnection>();
+  const probes = new Map<string, HostProbe>();
+  const probeErrors = new Map<string, AppErrorShape>();
+  /** Keys a host presented that were not trusted, so the user can trust exactly what they saw. */
+  const presented = new Map<string, PresentedKey[]>();
+
+  const summary = (record: HostRecord): HostSummary => ({
+    ...record,
+    connection: connections.get(record.id)?.state ?? { state: 'disconnected' },
+    ...(probes.has(record.id) ? { probe: probes.get(record.id) } : {}),
+    ...(probeErrors.has(record.id) ? { probeError: probeErrors.get(record.id) } : {}),
+    secretRemembered: secrets.isRemembered(record.id),
+  });
+  const announce = (id: string) => {
+    const record = registry.list().find((h) => h.id === id);
+    if (record) events.emit('hosts.changed', summary(record));
+  };
+
+  async function resolveAuth(record: HostRecord): Promise<ResolvedAuth> {
+    const { auth } = record;
+    switch (auth.method) {
+      case 'agent': {
+        const socket = auth.agentSocket || deps.defaultAgentSocket;
+        if (!socket) {
+          throw new AppError('AGENT_UNAVAILABLE', 'Firedeck does not know where your SSH agent is (SSH_AUTH_SOCK is not set for it).', {
+            remedy: 'Set the agent socket in the host’s settings (ssh-add -l in a terminal shows whether an agent runs; echo $SSH_AUTH_SOCK shows its path).',
+          });
+        }
+        return { method: 'agent', agentSocket: socket };
+      }
+      case 'key': {
+        const passphrase = await secrets.get(record.id);
+        try {
+          return { method: 'key', keyPath: auth.keyPath, privateKey: await loadPrivateKey(auth.keyPath, passphrase), ...(passphrase !== undefined ? { passphrase } : {}) };
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'KEY_PASSPHRASE_REQUIRED') return { method: 'pending', reason: error };
+          throw error;
+        }
+      }
+      case 'password': {
+        const password = await secrets.get(record.id);
+        if (password !== undefined) return { method: 'password', password };
+        return {
+          method: 'pending',
+          reason: new AppError('SECRET_REQUIRED', `Enter the password for ${record.user}@${record.address}.`, {
+            remedy: 'Firedeck asks for it once per session unless you let it remember it.',
+          }),
+        };
+      }
+    }
+  }
+
+  async function resolveTarget(record: HostRecord): Promise<SshTarget> {
+    const auth = await resolveAuth(record);
+    const target: SshTarget = { host: record.address, port: record.port, user: record.user, auth };
+    if (record.proxyJump) {
+      const match = /^(?:([^@]+)@)?\[?([^\]]+?)\]?(?::(\d+))?$/.exec(record.proxyJump)!;
+      // The jump host uses the same credentials, as `ssh -J` does with one identity.
+      target.jump = { host: match[2]!, port: match[3] ? Number(match[3]) : 22, user: match[1] ?? record.user, auth };
+    }
+    return target;
+  }
+
+  function connectionFor(record: HostRecord): HostConnection {
+    let connection = connections.get(record.id);
+    if (connection) return connection;
+    connection = createHostConnection({
+      name: `${record.label} (${record.address})`,
+      open: async () =>
+        connectSsh(await resolveTarget(registry.get(record.id)), {
+          trust,
+          readyTimeoutMs: deps.ssh?.readyTimeoutMs,
+          keepaliveIntervalMs: deps.ssh?.keepaliveIntervalMs,
+          onHostKey: (where, key, check) => {
+            const others = (presented.get(record.id) ?? []).filter((p) => p.host !== where.host || p.port !== where.port);
+            presented.set(record.id, check.verdict === 'trusted' ? others : [...others, { ...where, key, fingerprint: check.fingerprint }]);
+          },
+        }),
+      reconnect: deps.ssh?.reconnect,
+      now,
+    });
+    connection.onState(() => announce(record.id));
+    connections.set(record.id, connection);
+    return connection;
+  }
+
+  function drop(id: string) {
+    connections.get(id)?.disconnect();
+    connections.delete(id);
+    probes.delete(id);
+    probeErrors.delete(id);
+    presented.delete(id);
+  }
+
+  async function probe(id: string): Promise<HostProbe> {
+    const connection = connectionFor(registry.get(id));
+    try {
+      const result = await connection.exec(probeScript, { timeoutMs: 30_000 });
+      const probed = parseProbe(result.output, now());
+      probes.set(id, probed);
+      probeErrors.delete(id);
+      return probed;
+    } catch (error) {
+      if (error instanceof AppError) probeErrors.set(id, error.toShape());
+      throw error;
+    } finally {
+      announce(id);
+    }
+  }
+
+  return {
+    list: () => registry.list().map(summary),
+    async add(config) {
+      return summary(await registry.add(config));
+    },
+    async update(id, config) {
+      const before = registry.get(id);
+      const record = await registry.update(id, config);
+      // New address, user or credentials: the old connection no longer answers for this host.
+      const { label: _a, transport: _b, ...oldAccess } = before;
+      const { label: _c, transport: _d, ...newAccess } = record;
+      if (JSON.stringify(oldAccess) !== JSON.stringify(newAccess)) {
+        drop(id);
+        await secrets.forget(id);
+      }
+      announce(id);
+      return summary(record);
+    },
+    async remove(id) {
+      drop(id);
+      await secrets.forget(id);
+      const removed = await registry.remove(id);
+      if (removed) events.emit('hosts.removed', { id });
+      return removed;
+    },
+    async connect(id, secret) {
+      const record = registry.get(id);
+      if (secret) await secrets.set(id, secret.value, secret.remember);
+      try {
+        await connectionFor(record).connect();
+      } catch (error) {
+        // A refused secret must not be replayed on the next attempt.
+        if (error instanceof AppError && ['AUTH_FAILED', 'KEY_PASSPHRASE_WRONG'].includes(error.code)) await secrets.forget(id);
+        throw error;
+      }
+      await probe(id).catch(() => {}); // the summary carries probeError
+      return summary(registry.get(id));
+    },
+    disconnect(id) {
+      connections.get(id)?.disconnect();
+      return summary(registry.get(id));
+    },
+    async trustKey(id, fingerprint, replace) {
+      const record = registry.get(id);
+      const key = (presented.get(id) ?? []).find((p) => p.fingerprint === fingerprint);
+      if (!key) {
+        throw new AppError('HOST_KEY_NOT_PRESENTED', `${record.label} has not presented the key ${fingerprint} in this session.`, {
+          remedy: 'Connect again and compare the fingerprint Firedeck shows; only a key the host has just presented can be trusted.',
+        });
+      }
+      await trust.trust(key.host, key.port, key.key, { replace });
+      presented.set(id, (presented.get(id) ?? []).filter((p) => p !== key));
+      return summary(record);
+    },
+    probe,
+    async forgetSecret(id) {
+      await secrets.forget(id);
+      return summary(registry.get(id));
+    },
+    importSshConfig: () => deps.readSshConfig(),
+    connection: (id) => connectionFor(registry.get(id)),
+    close() {
+      for (const id of connections.keys()) connections.get(id)?.disconnect();
+    },
+  };
+}

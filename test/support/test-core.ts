@@ -1,0 +1,81 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCore } from '../../electron/core';
+import type { Core, CoreOptions } from '../../electron/core';
+import type { ChannelName, InputOf, OutputOf } from '../../shared/contract';
+import type { AppErrorShape } from '../../shared/errors';
+import type { EventMap, EventName } from '../../shared/events';
+import { makeTempDir } from './temp-dir';
+
+export class CallFailed extends Error {
+  constructor(readonly error: AppErrorShape) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+export interface TestCore {
+  core: Core;
+  dataDir: string;
+  home: string;
+  /** Calls a channel through the router, as the renderer would; rejects with CallFailed. */
+  call<C extends ChannelName>(channel: C, input?: InputOf<C>): Promise<OutputOf<C>>;
+  /** Resolves with the first event of this name that satisfies `match`. */
+  nextEvent<E extends EventName>(event: E, match: (payload: EventMap[E]) => boolean, timeoutMs?: number): Promise<EventMap[E]>;
+  close(): Promise<void>;
+}
+
+/** The real backend on a temp data folder and a temp home (its own ~/.ssh), for integration tests. */
+export async function startTestCore(options: Partial<CoreOptions> = {}): Promise<TestCore> {
+  const temp = await makeTempDir('firedeck-core-');
+  const dataDir = join(temp.path, 'data');
+  const home = join(temp.path, 'home');
+  await mkdir(join(home, '.ssh'), { recursive: true });
+  const core = await createCore({
+    dataDir,
+    home,
+    mode: 'browser',
+    version: '0.0.0-test',
+    log: { warn: () => {}, error: () => {} },
+    ssh: { readyTimeoutMs: 5_000, reconnect: { initialMs: 100, maxMs: 500 } },
+    ...options,
+  });
+  return {
+    core,
+    dataDir,
+    home,
+    async call(channel, input) {
+      const result = await core.router.handle(channel, input);
+      if (!result.ok) throw new CallFailed(result.error);
+      return result.value as never;
+    },
+    nextEvent(event, match, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          unsubscribe();
+          reject(new Error(`no matching ${event} event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const unsubscribe = core.events.subscribe((name, payload) => {
+          if ((name as string) !== event || !match(payload as EventMap[typeof event])) return;
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(payload as EventMap[typeof event]);
+        });
+      });
+    },
+    async close() {
+      await core.close();
+      await temp.cleanup();
+    },
+  };
+}
+
+/** The error a call failed with, or a thrown Error when it did not fail. */
+export async function failureOf(promise: Promise<unknown>): Promise<AppErrorShape> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CallFailed) return error.error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
