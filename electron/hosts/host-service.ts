@@ -1,3 +1,4 @@
+import { access, constants, stat } from 'node:fs/promises';
 import type { HostConfig, HostProbe, HostRecord, HostSummary, SshConfigHost } from '../../shared/channels/hosts.js';
 import type { AppErrorShape } from '../../shared/errors.js';
 import { AppError } from '../app-error.js';
@@ -161,12 +162,23 @@ export function createHostService(deps: HostServiceDeps): HostService {
     }
   }
 
+  /** A key file must exist when the host is saved, so the form can say so next to the field. */
+  async function checkKeyFile(config: HostConfig) {
+    if (config.auth.method !== 'key') return;
+    const problem = await keyFileProblem(config.auth.keyPath);
+    if (problem) {
+      throw new AppError('INVALID_INPUT', `Invalid input: auth.keyPath: ${problem}`, { details: { issues: [{ path: 'auth.keyPath', message: problem }] } });
+    }
+  }
+
   return {
     list: () => registry.list().map(summary),
     async add(config) {
+      await checkKeyFile(config);
       return summary(await registry.add(config));
     },
     async update(id, config) {
+      await checkKeyFile(config);
       const before = registry.get(id);
       const record = await registry.update(id, config);
       // New address, user or credentials: the old connection no longer answers for this host.
@@ -226,4 +238,14 @@ export function createHostService(deps: HostServiceDeps): HostService {
       for (const id of connections.keys()) connections.get(id)?.disconnect();
     },
   };
+}
+
+async function keyFileProblem(path: string): Promise<string | null> {
+  try {
+    if (!(await stat(path)).isFile()) return `${path} is not a file.`;
+    await access(path, constants.R_OK);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `There is no file at ${path}.` : `Firedeck may not read ${path}.`;
+  }
 }

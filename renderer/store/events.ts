@@ -7,13 +7,16 @@ import type { AppStore } from './store';
  */
 export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => void {
   const reload = () => {
-    const { app, settings } = store.getState();
+    const { app, settings, hosts } = store.getState();
     void app.load().catch(() => {});
     void settings.load().catch(() => {});
+    void hosts.load().catch(() => {});
   };
   const unsubscribers = [
     api.on('settings.changed', (settings) => store.getState().settings.applyRemote(settings)),
     api.on('app.noticeRaised', (notice) => store.getState().app.addNotice(notice)),
+    api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
+    api.on('hosts.removed', ({ id }) => store.getState().hosts.applyRemoved(id)),
     api.onStatus((status) => {
       store.getState().connection.setStatus(status);
       if (status.state === 'connected') reload();

@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FiredeckApi } from '../api';
 import type { AppSlice } from './app-slice';
 import type { ConnectionSlice } from './connection-slice';
+import type { HostsSlice } from './hosts-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
 
@@ -9,6 +10,7 @@ import type { UiSlice } from './ui-slice';
 export interface AppState {
   app: AppSlice;
   connection: ConnectionSlice;
+  hosts: HostsSlice;
   settings: SettingsSlice;
   ui: UiSlice;
 }

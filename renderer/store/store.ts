@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FiredeckApi } from '../api';
 import { createAppSlice } from './app-slice';
 import { createConnectionSlice } from './connection-slice';
+import { createHostsSlice } from './hosts-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
 import { createUiSlice } from './ui-slice';
@@ -17,6 +18,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
     return {
       app: createAppSlice(ctx),
       connection: createConnectionSlice(ctx),
+      hosts: createHostsSlice(ctx),
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
     };

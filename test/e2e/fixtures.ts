@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
@@ -15,7 +15,10 @@ export const test = base.extend<{ dataDir: string; backend: WebBackend; app: App
     await rm(dir, { recursive: true, force: true });
   },
   backend: async ({ dataDir }, use) => {
-    const backend = await startWebBackend({ dataDir });
+    // Its own HOME, so the user's real ~/.ssh (known_hosts, config) never leaks into a test.
+    const home = join(dataDir, 'home');
+    await mkdir(join(home, '.ssh'), { recursive: true });
+    const backend = await startWebBackend({ dataDir, env: { HOME: home, SSH_AUTH_SOCK: '' } });
     await use(backend);
     await backend.stop();
   },

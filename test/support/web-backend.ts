@@ -19,11 +19,11 @@ export interface WebBackend {
  * Starts browser mode as a user would (`npm run web -- --port 0 --data-dir DIR --no-open`, from
  * the build) and waits for the address it prints. Needs `npm run build` first.
  */
-export async function startWebBackend(options: { dataDir: string; port?: number; args?: string[] }): Promise<WebBackend> {
+export async function startWebBackend(options: { dataDir: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv }): Promise<WebBackend> {
   const child = spawn(
     process.execPath,
     [webEntry, '--port', String(options.port ?? 0), '--data-dir', options.dataDir, '--no-open', ...(options.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -130,8 +130,15 @@ describe('errors a user can act on', () => {
   });
 
   it('a missing key file and an unreachable port', async () => {
-    const missing = await t.call('hosts.add', keyHost(hostA, { auth: { method: 'key', keyPath: '/nonexistent/id_ed25519' } }));
-    expect(await failureOf(t.call('hosts.connect', { id: missing.id }))).toMatchObject({ code: 'KEY_UNREADABLE', message: expect.stringContaining('does not exist') });
+    const missing = await failureOf(t.call('hosts.add', keyHost(hostA, { auth: { method: 'key', keyPath: '/nonexistent/id_ed25519' } })));
+    expect(missing).toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: 'auth.keyPath', message: 'There is no file at /nonexistent/id_ed25519.' }] } });
+    // A key that disappears after the host was saved is reported when connecting.
+    const { copyFile, rm } = await import('node:fs/promises');
+    const keyCopy = join(t.home, 'id_copy');
+    await copyFile(users.key.keyPath, keyCopy);
+    const vanishing = await t.call('hosts.add', keyHost(hostA, { auth: { method: 'key', keyPath: keyCopy } }));
+    await rm(keyCopy);
+    expect(await failureOf(t.call('hosts.connect', { id: vanishing.id }))).toMatchObject({ code: 'KEY_UNREADABLE', message: expect.stringContaining('does not exist') });
     const closed = await t.call('hosts.add', keyHost(hostA, { port: 1 }));
     const refused = await failureOf(t.call('hosts.connect', { id: closed.id }));
     expect(refused).toMatchObject({ code: 'HOST_UNREACHABLE', message: expect.stringContaining('connection refused') });
