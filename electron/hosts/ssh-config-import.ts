@@ -16,9 +16,10 @@ export function hostsFromSshConfig(text: string, home: string): SshConfigHost[] 
   }
   const expandHome = (path: string) => path.replace(/^~(?=\/|$)/, home);
   const resolve = (alias: string) => {
-    const computed = config.compute(alias) as Record<string, string | string[] | undefined>;
+    // Keywords are case-insensitive, as in OpenSSH; listing hosts must never run `Match exec`.
+    const computed = config.compute(alias, { ignoreCase: true, matchExec: false }) as Record<string, string | string[] | undefined>;
     const first = (key: string) => {
-      const value = computed[key];
+      const value = computed[key.toLowerCase()];
       return Array.isArray(value) ? value[0] : value;
     };
     return { computed: first, address: first('HostName') ?? alias };

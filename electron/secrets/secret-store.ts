@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createJsonStore } from '../store/json-store.js';
+import { createSerialQueue } from '../store/serial-queue.js';
 import type { JsonStore } from '../store/json-store.js';
 
 /** Encrypts with a key the OS keeps (Electron's safeStorage: Keychain on macOS). */
@@ -30,11 +31,15 @@ export async function createSecretStore(options: { dataDir: string; cipher?: Sec
     ? createJsonStore({ dir: options.dataDir, name: 'secrets.json', schemaVersion: 1, schema: storedSchema, defaults: () => ({}) })
     : undefined;
   let remembered: Record<string, string> = store ? (await store.load()).data : {};
+  const changes = createSerialQueue();
 
-  const persist = async (next: Record<string, string>) => {
-    await store!.save(next);
-    remembered = next;
-  };
+  /** Applies `change` to the remembered secrets as they are when its turn comes. */
+  const persist = (change: (current: Record<string, string>) => Record<string, string>) =>
+    changes.run(async () => {
+      const next = change(remembered);
+      await store!.save(next);
+      remembered = next;
+    });
 
   return {
     canRemember: cipher !== undefined,
@@ -51,13 +56,18 @@ export async function createSecretStore(options: { dataDir: string; cipher?: Sec
     },
     async set(id, secret, remember) {
       session.set(id, secret);
-      if (remember && cipher) await persist({ ...remembered, [id]: cipher.encrypt(secret).toString('base64') });
+      if (remember && cipher) {
+        const encrypted = cipher.encrypt(secret).toString('base64');
+        await persist((current) => ({ ...current, [id]: encrypted }));
+      }
     },
     async forget(id) {
       session.delete(id);
       if (store && id in remembered) {
-        const { [id]: _dropped, ...rest } = remembered;
-        await persist(rest);
+        await persist((current) => {
+          const { [id]: _dropped, ...rest } = current;
+          return rest;
+        });
       }
     },
     isRemembered: (id) => id in remembered,

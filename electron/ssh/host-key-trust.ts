@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../app-error.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
+import { createSerialQueue } from '../store/serial-queue.js';
 import { fingerprintSha256, formatKnownHostsLine, keyTypeOf, lookupHostKey, parseKnownHosts } from './known-hosts.js';
 import type { KnownHostEntry } from './known-hosts.js';
 
@@ -61,9 +62,11 @@ export function createHostKeyTrust(options: { userKnownHostsFiles: string[]; app
     return { ...base, verdict: 'unknown', knownFingerprints: [], source: null };
   }
 
+  const writes = createSerialQueue();
+
   return {
     check,
-    async trust(host, port, key, { replace }) {
+    trust: (host, port, key, { replace }) => writes.run(async () => {
       const current = await check(host, port, key);
       if (current.verdict === 'trusted') return;
       if (current.verdict === 'revoked') {
@@ -80,6 +83,6 @@ export function createHostKeyTrust(options: { userKnownHostsFiles: string[]; app
       const stale = new Set(sameTypeFor(entries, host, port, keyTypeOf(key)).map((e) => e.line));
       const kept = text.split('\n').filter((line, index) => line.trim() !== '' && !stale.has(index + 1));
       await writeFileAtomic(options.appKnownHostsFile, [...kept, formatKnownHostsLine(host, port, key)].join('\n') + '\n');
-    },
+    }),
   };
 }

@@ -7,7 +7,8 @@ export function shq(value: string | number): string {
   const text = String(value);
   if (text.includes('\0')) throw new TypeError('A shell argument cannot contain a NUL byte.');
   if (/^[A-Za-z0-9_./:=@%+-]+$/.test(text)) return text;
-  return `'${text.replace(/\\/g, "'\\\\'").replace(/'/g, "'\\''")}'`;
+  // One pass: each replacement must not be rewritten by the other.
+  return `'${text.replace(/[\\']/g, (c) => (c === "'" ? "'\\''" : "'\\\\'"))}'`;
 }
 
 /** A command line from a program and its arguments, every argument quoted. */

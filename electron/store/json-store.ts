@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { AppError } from '../app-error.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { createSerialQueue } from './serial-queue.js';
 
 /**
  * One JSON document in the app data directory, e.g. `settings.json`.
@@ -41,7 +42,7 @@ export function createJsonStore<T>(options: JsonStoreOptions<T>): JsonStore<T> {
   const now = options.now ?? (() => new Date());
   const file = join(dir, name);
   let loading: Promise<LoadResult<T>> | undefined;
-  let writes: Promise<void> = Promise.resolve();
+  const writes = createSerialQueue();
 
   async function readOrRecover(): Promise<LoadResult<T>> {
     let text: string;
@@ -102,14 +103,10 @@ export function createJsonStore<T>(options: JsonStoreOptions<T>): JsonStore<T> {
       return loading;
     },
     save(data) {
-      const next = writes
-        .then(() => writeAtomically(data))
-        .then(() => {
-          loading = Promise.resolve({ data });
-        });
-      // The chain must survive a failed write, or every later save would fail with it.
-      writes = next.catch(() => undefined);
-      return next;
+      return writes.run(async () => {
+        await writeAtomically(data);
+        loading = Promise.resolve({ data });
+      });
     },
   };
 }

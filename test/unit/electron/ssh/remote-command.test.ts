@@ -54,7 +54,8 @@ describe('frameScript', () => {
 
   it('nests: a framed command run inside another frame parses at both levels', () => {
     const inner = frameScript(`echo inner; exit 5`);
-    const { parsed: outer } = run(`${inner.command}; echo "inner status $?"`);
+    // The framed command ends in `exec`, so it gets its own subshell here.
+    const { parsed: outer } = run(`( ${inner.command} ); echo "inner status $?"`);
     expect(outer?.exitCode).toBe(0);
     expect(outer?.output).toMatch(/inner status 0\n$/);
     expect(inner.parse(outer?.output ?? '')).toEqual({ output: 'inner\n', exitCode: 5 });
