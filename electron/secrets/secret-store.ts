@@ -37,6 +37,7 @@ export async function createSecretStore(options: { dataDir: string; cipher?: Sec
   const persist = (change: (current: Record<string, string>) => Record<string, string>) =>
     changes.run(async () => {
       const next = change(remembered);
+      if (next === remembered) return;
       await store!.save(next);
       remembered = next;
     });
@@ -63,8 +64,9 @@ export async function createSecretStore(options: { dataDir: string; cipher?: Sec
     },
     async forget(id) {
       session.delete(id);
-      if (store && id in remembered) {
+      if (store) {
         await persist((current) => {
+          if (!(id in current)) return current;
           const { [id]: _dropped, ...rest } = current;
           return rest;
         });
