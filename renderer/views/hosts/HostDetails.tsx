@@ -57,7 +57,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
       </header>
 
       {failure && (
-        <div className="banner banner-error" role="alert">
+        <div className={`banner ${failure.code === 'HOST_KEY_UNKNOWN' || failure.code === 'SECRET_REQUIRED' ? 'banner-warning' : 'banner-error'}`} role="alert">
           <Icon name="warning" />
           <div>
             <strong>{failure.message}</strong>
