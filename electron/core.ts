@@ -11,6 +11,8 @@ import { createHostService } from './hosts/host-service.js';
 import type { HostService, HostServiceDeps } from './hosts/host-service.js';
 import { createHostRoutes } from './hosts/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
+import { createWorkspaceRoutes } from './sandbox/routes.js';
+import { createWorkspaceService } from './sandbox/workspace-service.js';
 import { createSecretStore } from './secrets/secret-store.js';
 import type { SecretCipher } from './secrets/secret-store.js';
 import { createSettingsRoutes } from './settings/routes.js';
@@ -78,6 +80,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ssh: options.ssh,
   });
 
+  const workspaces = createWorkspaceService({ dataDir: options.dataDir, events, connection: (id) => hosts.connection(id), log });
+
   const handlers: Handlers = {
     ...createAppRoutes({
       info: {
@@ -92,6 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
     ...createSettingsRoutes(settings),
     ...createHostRoutes(hosts),
+    ...createWorkspaceRoutes(workspaces),
   };
 
   return {

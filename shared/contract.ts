@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { hostsChannels } from './channels/hosts.js';
 import { settingsChannels } from './channels/settings.js';
+import { workspacesChannels } from './channels/workspaces.js';
 import type { ChannelDef } from './channel.js';
 
 /**
@@ -12,6 +13,7 @@ export const channels = {
   ...appChannels,
   ...hostsChannels,
   ...settingsChannels,
+  ...workspacesChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -1,0 +1,123 @@
+import { lstat, readlink, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, resolve as resolvePath, sep } from 'node:path';
+import { AppError } from '../app-error.js';
+
+const MAX_PATH = 4096;
+const MAX_LINK_HOPS = 40; // as the kernel's ELOOP limit
+
+/**
+ * Keeps paths that come from the renderer (or a remote listing) inside one folder.
+ *
+ * - `.` and `..` are resolved lexically; the target itself is never canonicalised, so paths that
+ *   do not exist yet work.
+ * - The root is canonicalised once. Absolute paths are accepted under either spelling of it
+ *   (on macOS `/var/…` is `/private/var/…`).
+ * - Symlinks: the deepest existing ancestor of the target is resolved (following a dangling
+ *   link to where it would land); if that leaves the root, the path is an escape.
+ *
+ * The returned path holds no `..`, so the kernel only follows links in its components, and all
+ * of those were checked. What remains is the check-then-use race: a component could be swapped
+ * for a link between `resolve` and the use. Writers therefore open the final component with
+ * O_NOFOLLOW (see workspace-files.ts); a swapped parent directory is not caught, which is why
+ * the jail root must not be writable by anyone but the user.
+ */
+export class FsJail {
+  private constructor(
+    /** The canonical root. */
+    readonly root: string,
+    /** Every spelling of the root an absolute path may start with. */
+    private readonly spellings: readonly string[],
+    private readonly onEscape: (path: string) => void,
+  ) {}
+
+  /** `onEscape` hears of every refused escape, for the security log. */
+  static async open(root: string, options: { onEscape?(path: string): void } = {}): Promise<FsJail> {
+    const given = resolvePath(root);
+    const canonical = await realpath(given);
+    return new FsJail(canonical, [...new Set([canonical, normalize(given).replace(/[\\/]+$/, '') || sep])], options.onEscape ?? (() => {}));
+  }
+
+  /** The absolute path to use for `path`, or an AppError `INVALID_PATH` / `JAIL_ESCAPE`. */
+  async resolve(path: string): Promise<string> {
+    try {
+      return await this.resolveInside(path);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'JAIL_ESCAPE') this.onEscape(path);
+      throw error;
+    }
+  }
+
+  private async resolveInside(path: string): Promise<string> {
+    if (typeof path !== 'string' || path.length === 0) throw invalid('The path is empty.');
+    if (path.includes('\0')) throw invalid('The path contains a NUL byte.');
+    if (path.length > MAX_PATH) throw invalid(`The path is longer than ${MAX_PATH} characters.`);
+
+    const segments: string[] = [];
+    for (const segment of this.relativePart(path).split(/[\\/]+/)) {
+      if (segment === '' || segment === '.') continue;
+      if (segment === '..') {
+        if (segments.length === 0) throw escape(path);
+        segments.pop();
+      } else {
+        segments.push(segment);
+      }
+    }
+    const target = join(this.root, ...segments);
+    if (!this.contains(await landing(target))) throw escape(path);
+    return target;
+  }
+
+  /** True when `absolute` (already canonical) is the root or lies under it. */
+  contains(absolute: string): boolean {
+    return absolute === this.root || absolute.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep);
+  }
+
+  private relativePart(path: string): string {
+    if (!isAbsolute(path)) return path;
+    const lexical = normalize(path);
+    for (const spelling of this.spellings) {
+      if (lexical === spelling) return '';
+      const prefix = spelling.endsWith(sep) ? spelling : spelling + sep;
+      if (lexical.startsWith(prefix)) return lexical.slice(prefix.length);
+    }
+    throw escape(path);
+  }
+}
+
+/**
+ * Where `target` really is, as far as the filesystem can tell: the canonical path of its
+ * deepest existing ancestor, with dangling links followed to where they would point.
+ */
+async function landing(target: string): Promise<string> {
+  let probe = target;
+  for (let hops = 0; hops <= MAX_LINK_HOPS; ) {
+    try {
+      return await realpath(probe);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    }
+    const link = await lstat(probe).catch(() => null);
+    if (link?.isSymbolicLink()) {
+      // A dangling link: where a write through it would create the file. Its directory is
+      // resolved physically first, since `..` in the link text climbs from the real directory.
+      probe = resolvePath(await realpath(dirname(probe)), await readlink(probe));
+      hops += 1;
+      continue;
+    }
+    const parent = dirname(probe);
+    if (parent === probe) return probe;
+    probe = parent;
+  }
+  throw new AppError('JAIL_ESCAPE', 'The path goes through too many symbolic links.');
+}
+
+function invalid(message: string): AppError {
+  return new AppError('INVALID_PATH', message, { remedy: 'Choose a file inside the workspace.' });
+}
+
+function escape(path: string): AppError {
+  return new AppError('JAIL_ESCAPE', `The path ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)} leads outside the workspace; nothing was done.`, {
+    remedy: 'Choose a file inside the workspace folder. Links that point outside it cannot be followed.',
+  });
+}

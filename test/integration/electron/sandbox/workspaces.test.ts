@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureTestUsers, startTestHost } from '../../../support/ssh-test-hosts';
+import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
+import { failureOf, startTestCore } from '../../../support/test-core';
+import type { TestCore } from '../../../support/test-core';
+
+let t: TestCore;
+const warnings: string[] = [];
+let workspaceDir: string;
+
+beforeEach(async () => {
+  warnings.length = 0;
+  t = await startTestCore({ log: { warn: (m: string) => warnings.push(m), error: () => {} } });
+  await t.call('workspaces.create', { id: 'vm-1' });
+  workspaceDir = join(t.dataDir, 'workspaces', 'vm-1');
+});
+afterEach(() => t.close());
+
+describe('workspace files', () => {
+  it('creates, edits, renames, lists and deletes files', async () => {
+    await t.call('workspaces.writeFile', { workspaceId: 'vm-1', path: 'src/main.sh', content: 'echo hi\n' });
+    expect(await t.call('workspaces.readFile', { workspaceId: 'vm-1', path: 'src/main.sh' })).toEqual({ content: 'echo hi\n', size: 8 });
+    await t.call('workspaces.rename', { workspaceId: 'vm-1', from: 'src/main.sh', to: 'src/run.sh' });
+    const listing = await t.call('workspaces.listFiles', { workspaceId: 'vm-1', dir: 'src' });
+    expect(listing.map((e) => [e.path, e.kind])).toEqual([['src/run.sh', 'file']]);
+    expect(await t.call('workspaces.delete', { workspaceId: 'vm-1', path: 'src' })).toEqual({ deleted: true });
+    expect(await t.call('workspaces.listFiles', { workspaceId: 'vm-1' })).toEqual([]);
+  });
+
+  it('refuses ../ escapes with a clear error, logs them, and changes nothing', async () => {
+    for (const path of ['../../etc/passwd', '/etc/passwd', 'a/../../../etc/passwd', `${join(t.dataDir, 'settings.json')}`]) {
+      const refused = await failureOf(t.call('workspaces.readFile', { workspaceId: 'vm-1', path }));
+      expect(refused).toMatchObject({ code: 'JAIL_ESCAPE', message: expect.stringContaining('outside the workspace') });
+    }
+    expect(await failureOf(t.call('workspaces.writeFile', { workspaceId: 'vm-1', path: '../escaped.txt', content: 'x' }))).toMatchObject({ code: 'JAIL_ESCAPE' });
+    expect(existsSync(join(t.dataDir, 'workspaces', 'escaped.txt'))).toBe(false);
+    expect(warnings.filter((w) => w.includes('outside workspace vm-1'))).toHaveLength(5);
+    expect(await failureOf(t.call('workspaces.readFile', { workspaceId: 'vm-1', path: 'a\0b' }))).toMatchObject({ code: 'INVALID_PATH' });
+  });
+
+  it('refuses symlinks that lead out, including dangling ones a write would follow', async () => {
+    const outside = join(t.dataDir, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'secret.txt'), 'secret');
+    await symlink(outside, join(workspaceDir, 'out-dir'));
+    await symlink(join(outside, 'planted.txt'), join(workspaceDir, 'dangling.txt'));
+    await symlink('.', join(workspaceDir, 'self'));
+    expect(await failureOf(t.call('workspaces.readFile', { workspaceId: 'vm-1', path: 'out-dir/secret.txt' }))).toMatchObject({ code: 'JAIL_ESCAPE' });
+    expect(await failureOf(t.call('workspaces.writeFile', { workspaceId: 'vm-1', path: 'out-dir/new.txt', content: 'x' }))).toMatchObject({ code: 'JAIL_ESCAPE' });
+    expect(await failureOf(t.call('workspaces.writeFile', { workspaceId: 'vm-1', path: 'dangling.txt', content: 'x' }))).toMatchObject({ code: 'JAIL_ESCAPE' });
+    expect(await readdir(outside)).toEqual(['secret.txt']);
+    // A link that stays inside is fine.
+    await t.call('workspaces.writeFile', { workspaceId: 'vm-1', path: 'self/inside.txt', content: 'ok' });
+    expect(await readFile(join(workspaceDir, 'inside.txt'), 'utf8')).toBe('ok');
+  });
+
+  it('takes a dropped file in chunks and shows it only once complete', async () => {
+    const data = randomBytes(1300 * 1024);
+    const uploadId = randomUUID();
+    const chunks = [data.subarray(0, 512 * 1024), data.subarray(512 * 1024, 1024 * 1024), data.subarray(1024 * 1024)];
+    let offset = 0;
+    for (const [i, chunk] of chunks.entries()) {
+      await t.call('workspaces.uploadChunk', { workspaceId: 'vm-1', uploadId, path: 'drop/blob.bin', offset, data: chunk.toString('base64'), done: i === chunks.length - 1 });
+      offset += chunk.length;
+      const names = (await t.call('workspaces.listFiles', { workspaceId: 'vm-1', dir: 'drop' })).map((e) => e.name);
+      expect(names).toEqual(i === chunks.length - 1 ? ['blob.bin'] : []);
+    }
+    expect((await readFile(join(workspaceDir, 'drop', 'blob.bin'))).equals(data)).toBe(true);
+    expect(await failureOf(t.call('workspaces.readFile', { workspaceId: 'vm-1', path: 'drop/blob.bin' }))).toMatchObject({ code: 'FILE_TOO_LARGE' });
+  });
+});
+
+describe('pushing to a host', () => {
+  let host: TestHost;
+  let users: TestUsers;
+  beforeAll(async () => {
+    users = await ensureTestUsers();
+    host = await startTestHost({ address: '127.0.0.6' });
+  });
+  afterAll(() => host.stop());
+
+  async function connectedHost() {
+    const added = await t.call('hosts.add', { label: 'push target', address: host.address, port: host.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
+    await failureOf(t.call('hosts.connect', { id: added.id }));
+    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.fingerprint() });
+    await t.call('hosts.connect', { id: added.id });
+    return added.id;
+  }
+  const remote = (path: string) => `/home/${users.key.name}/.firedeck/workspaces/vm-1/${path}`;
+
+  it('copies a file with progress and a matching SHA-256 on arrival', async () => {
+    const hostId = await connectedHost();
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    await mkdir(join(workspaceDir, 'dist'));
+    await writeFile(join(workspaceDir, 'dist', 'app.bin'), data);
+    const transferId = randomUUID();
+    const progress: number[] = [];
+    const unsubscribe = t.core.events.subscribe((event, payload) => {
+      if (event === 'workspaces.pushProgressed' && (payload as { transferId: string }).transferId === transferId) progress.push((payload as { sent: number }).sent);
+    });
+    const result = await t.call('workspaces.push', { workspaceId: 'vm-1', path: 'dist/app.bin', hostId, transferId });
+    unsubscribe();
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256 });
+    expect(execFileSync('sha256sum', [remote('dist/app.bin')], { encoding: 'utf8' }).slice(0, 64)).toBe(sha256);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(data.length);
+    expect((await readdir(remote('dist'))).filter((n) => n.endsWith('.part'))).toEqual([]);
+  });
+
+  it('cancels a push and leaves no file, half or whole, on the host', async () => {
+    const hostId = await connectedHost();
+    await writeFile(join(workspaceDir, 'big.bin'), randomBytes(96 * 1024 * 1024));
+    const transferId = randomUUID();
+    const started = new Promise<void>((resolve) => {
+      const unsubscribe = t.core.events.subscribe((event) => {
+        if (event !== 'workspaces.pushProgressed') return;
+        unsubscribe();
+        resolve();
+      });
+    });
+    const push = failureOf(t.call('workspaces.push', { workspaceId: 'vm-1', path: 'big.bin', hostId, transferId }));
+    await started;
+    expect(await t.call('workspaces.cancelPush', { transferId })).toEqual({ cancelled: true });
+    expect(await push).toMatchObject({ code: 'CANCELLED' });
+    const left = existsSync(remote('')) ? await readdir(remote('')) : [];
+    expect(left.filter((n) => n.includes('big.bin'))).toEqual([]);
+  });
+
+  it('refuses to push a file outside the workspace', async () => {
+    const hostId = await connectedHost();
+    expect(await failureOf(t.call('workspaces.push', { workspaceId: 'vm-1', path: '../../settings.json', hostId, transferId: randomUUID() }))).toMatchObject({ code: 'JAIL_ESCAPE' });
+  });
+});
