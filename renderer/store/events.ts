@@ -11,12 +11,14 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
     void app.load().catch(() => {});
     void settings.load().catch(() => {});
     void hosts.load().catch(() => {});
+    void store.getState().workspaces.load().catch(() => {});
   };
   const unsubscribers = [
     api.on('settings.changed', (settings) => store.getState().settings.applyRemote(settings)),
     api.on('app.noticeRaised', (notice) => store.getState().app.addNotice(notice)),
     api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
     api.on('hosts.removed', ({ id }) => store.getState().hosts.applyRemoved(id)),
+    api.on('workspaces.pushProgressed', ({ transferId, sent, total }) => store.getState().workspaces.applyProgress(transferId, sent, total)),
     api.onStatus((status) => {
       store.getState().connection.setStatus(status);
       if (status.state === 'connected') reload();

@@ -5,6 +5,7 @@ import type { ConnectionSlice } from './connection-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
+import type { WorkspacesSlice } from './workspaces-slice';
 
 /** The combined state: one namespaced key per slice (`s.settings.value`, `s.connection.status`). */
 export interface AppState {
@@ -13,6 +14,7 @@ export interface AppState {
   hosts: HostsSlice;
   settings: SettingsSlice;
   ui: UiSlice;
+  workspaces: WorkspacesSlice;
 }
 
 export type SliceKey = keyof AppState;

@@ -8,6 +8,7 @@ import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
 import { createUiSlice } from './ui-slice';
 import type { ViewId } from './ui-slice';
+import { createWorkspacesSlice } from './workspaces-slice';
 
 export type AppStore = StoreApi<AppState>;
 
@@ -21,6 +22,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       hosts: createHostsSlice(ctx),
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
+      workspaces: createWorkspacesSlice(ctx),
     };
   });
 }

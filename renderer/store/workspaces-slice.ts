@@ -1,0 +1,220 @@
+import { UPLOAD_CHUNK_BYTES } from '../../shared/channels/workspaces';
+import type { PushResult, WorkspaceEntry, WorkspaceSummary } from '../../shared/channels/workspaces';
+import type { AppErrorShape } from '../../shared/errors';
+import { toFiredeckError } from '../api/firedeck-error';
+import { patchSlice } from './slice';
+import type { SliceContext } from './slice';
+
+export interface OpenFile {
+  path: string;
+  content: string;
+  saved: string;
+  saving: boolean;
+}
+
+export interface Transfer {
+  transferId: string;
+  path: string;
+  hostId: string;
+  sent: number;
+  total: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  result?: PushResult;
+  error?: AppErrorShape;
+}
+
+export interface Upload {
+  name: string;
+  sent: number;
+  total: number;
+}
+
+export interface WorkspacesSlice {
+  list: WorkspaceSummary[];
+  selectedId?: string;
+  dir: string;
+  entries: WorkspaceEntry[];
+  openFile?: OpenFile;
+  /** The last failure, shown above the file browser. */
+  error?: AppErrorShape;
+  uploads: Record<string, Upload>;
+  transfers: Record<string, Transfer>;
+  load(): Promise<void>;
+  create(id: string): Promise<{ ok: boolean; message?: string }>;
+  remove(id: string): Promise<void>;
+  select(id: string | undefined): Promise<void>;
+  openDir(dir: string): Promise<void>;
+  open(path: string): Promise<void>;
+  edit(content: string): void;
+  closeFile(): void;
+  save(): Promise<void>;
+  createFile(name: string): Promise<void>;
+  createFolder(name: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  delete(path: string): Promise<void>;
+  upload(files: File[]): Promise<void>;
+  push(path: string, hostId: string): Promise<void>;
+  cancelPush(transferId: string): Promise<void>;
+  applyProgress(transferId: string, sent: number, total: number): void;
+  dismissError(): void;
+}
+
+/** `dir` + `name` as a workspace path (`/` separators, no leading slash). */
+export function joinPath(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
+  const slice = () => ctx.get().workspaces;
+  const patch = (changes: Partial<WorkspacesSlice>) => patchSlice(ctx, 'workspaces', changes);
+  const fail = (caught: unknown) => {
+    const error = toFiredeckError(caught);
+    patch({ error: { code: error.code, message: error.message, remedy: error.remedy } });
+  };
+  /** Runs a file action on the selected workspace and refreshes the listing. */
+  async function act(work: (workspaceId: string) => Promise<unknown>) {
+    const id = slice().selectedId;
+    if (!id) return;
+    patch({ error: undefined });
+    try {
+      await work(id);
+    } catch (caught) {
+      fail(caught);
+    }
+    await refresh();
+  }
+  async function refresh() {
+    const { selectedId, dir } = slice();
+    if (!selectedId) return;
+    try {
+      patch({ entries: await ctx.api.invoke('workspaces.listFiles', { workspaceId: selectedId, dir }) });
+    } catch (caught) {
+      fail(caught);
+    }
+  }
+  const setTransfer = (transferId: string, changes: Partial<Transfer>) => {
+    const current = slice().transfers[transferId];
+    if (current) patch({ transfers: { ...slice().transfers, [transferId]: { ...current, ...changes } } });
+  };
+
+  return {
+    list: [],
+    dir: '',
+    entries: [],
+    uploads: {},
+    transfers: {},
+    async load() {
+      patch({ list: await ctx.api.invoke('workspaces.list') });
+    },
+    async create(id) {
+      try {
+        await ctx.api.invoke('workspaces.create', { id });
+        await slice().load();
+        await slice().select(id);
+        return { ok: true };
+      } catch (caught) {
+        const error = toFiredeckError(caught);
+        return { ok: false, message: error.fieldErrors().id ?? error.message };
+      }
+    },
+    async remove(id) {
+      try {
+        await ctx.api.invoke('workspaces.remove', { id });
+        if (slice().selectedId === id) patch({ selectedId: undefined, entries: [], openFile: undefined });
+        await slice().load();
+      } catch (caught) {
+        fail(caught);
+      }
+    },
+    async select(id) {
+      patch({ selectedId: id, dir: '', entries: [], openFile: undefined, error: undefined });
+      await refresh();
+    },
+    async openDir(dir) {
+      patch({ dir, openFile: undefined });
+      await refresh();
+    },
+    open: (path) =>
+      act(async (workspaceId) => {
+        const file = await ctx.api.invoke('workspaces.readFile', { workspaceId, path });
+        patch({ openFile: { path, content: file.content, saved: file.content, saving: false } });
+      }),
+    edit(content) {
+      const file = slice().openFile;
+      if (file) patch({ openFile: { ...file, content } });
+    },
+    closeFile: () => patch({ openFile: undefined }),
+    save: () =>
+      act(async (workspaceId) => {
+        const file = slice().openFile;
+        if (!file) return;
+        patch({ openFile: { ...file, saving: true } });
+        try {
+          await ctx.api.invoke('workspaces.writeFile', { workspaceId, path: file.path, content: file.content });
+          patch({ openFile: { ...file, saved: file.content, saving: false } });
+        } catch (caught) {
+          patch({ openFile: { ...file, saving: false } });
+          throw caught;
+        }
+      }),
+    createFile: (name) =>
+      act(async (workspaceId) => {
+        const path = joinPath(slice().dir, name);
+        await ctx.api.invoke('workspaces.writeFile', { workspaceId, path, content: '' });
+        patch({ openFile: { path, content: '', saved: '', saving: false } });
+      }),
+    createFolder: (name) => act((workspaceId) => ctx.api.invoke('workspaces.createFolder', { workspaceId, path: joinPath(slice().dir, name) })),
+    rename: (from, to) => act((workspaceId) => ctx.api.invoke('workspaces.rename', { workspaceId, from, to })),
+    delete: (path) =>
+      act(async (workspaceId) => {
+        await ctx.api.invoke('workspaces.delete', { workspaceId, path });
+        if (slice().openFile?.path === path) patch({ openFile: undefined });
+      }),
+    upload: (files) =>
+      act(async (workspaceId) => {
+        for (const file of files) {
+          const uploadId = crypto.randomUUID();
+          const path = joinPath(slice().dir, file.name);
+          patch({ uploads: { ...slice().uploads, [uploadId]: { name: file.name, sent: 0, total: file.size } } });
+          try {
+            for (let offset = 0; offset === 0 || offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
+              const chunk = file.slice(offset, offset + UPLOAD_CHUNK_BYTES);
+              const done = offset + UPLOAD_CHUNK_BYTES >= file.size;
+              await ctx.api.invoke('workspaces.uploadChunk', { workspaceId, uploadId, path, offset, data: await toBase64(chunk), done });
+              patch({ uploads: { ...slice().uploads, [uploadId]: { name: file.name, sent: Math.min(offset + chunk.size, file.size), total: file.size } } });
+            }
+          } finally {
+            const { [uploadId]: _finished, ...rest } = slice().uploads;
+            patch({ uploads: rest });
+          }
+        }
+      }),
+    async push(path, hostId) {
+      const workspaceId = slice().selectedId;
+      if (!workspaceId) return;
+      const transferId = crypto.randomUUID();
+      patch({ transfers: { ...slice().transfers, [transferId]: { transferId, path, hostId, sent: 0, total: 0, state: 'running' } } });
+      try {
+        const result = await ctx.api.invoke('workspaces.push', { workspaceId, path, hostId, transferId });
+        setTransfer(transferId, { state: 'done', result, sent: result.bytes, total: result.bytes });
+      } catch (caught) {
+        const error = toFiredeckError(caught);
+        setTransfer(transferId, { state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code: error.code, message: error.message, remedy: error.remedy } });
+      }
+    },
+    async cancelPush(transferId) {
+      await ctx.api.invoke('workspaces.cancelPush', { transferId }).catch(fail);
+    },
+    applyProgress: (transferId, sent, total) => setTransfer(transferId, { sent, total }),
+    dismissError: () => patch({ error: undefined }),
+  };
+}
+
+function toBase64(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.readAsDataURL(blob);
+  });
+}
