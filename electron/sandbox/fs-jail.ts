@@ -1,4 +1,5 @@
-import { lstat, readlink, realpath } from 'node:fs/promises';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve as resolvePath, sep } from 'node:path';
 import { AppError } from '../app-error.js';
 
@@ -63,7 +64,7 @@ export class FsJail {
       }
     }
     const target = join(this.root, ...segments);
-    if (!this.contains(await landing(target))) throw escape(path);
+    if (!this.contains(landing(target))) throw escape(path);
     return target;
   }
 
@@ -88,20 +89,22 @@ export class FsJail {
  * Where `target` really is, as far as the filesystem can tell: the canonical path of its
  * deepest existing ancestor, with dangling links followed to where they would point.
  */
-async function landing(target: string): Promise<string> {
+// Synchronous on purpose: each call is one realpath(3) of a few microseconds, and going through
+// the libuv thread pool made resolve about ten times slower (npm run bench).
+function landing(target: string): string {
   let probe = target;
   for (let hops = 0; hops <= MAX_LINK_HOPS; ) {
     try {
-      return await realpath(probe);
+      return realpathSync.native(probe);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     }
-    const link = await lstat(probe).catch(() => null);
+    const link = lstatOrNull(probe);
     if (link?.isSymbolicLink()) {
       // A dangling link: where a write through it would create the file. Its directory is
       // resolved physically first, since `..` in the link text climbs from the real directory.
-      probe = resolvePath(await realpath(dirname(probe)), await readlink(probe));
+      probe = resolvePath(realpathSync.native(dirname(probe)), readlinkSync(probe));
       hops += 1;
       continue;
     }
@@ -110,6 +113,14 @@ async function landing(target: string): Promise<string> {
     probe = parent;
   }
   throw new AppError('JAIL_ESCAPE', 'The path goes through too many symbolic links.');
+}
+
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function invalid(message: string): AppError {

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: every figure is a ratio against a baseline measured in the same run, on
+ * this machine, so results compare across machines. Prints a table and writes
+ * bench-results.json ([{ name, unit, value, baseline, ratio }]).
+ */
+import { benchFsJail } from './fs-jail.bench';
+import { printTable, writeResults } from './harness';
+import type { BenchResult } from './harness';
+import { benchPush } from './push.bench';
+
+const only = process.argv.slice(2);
+const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
+  ['fsjail', benchFsJail],
+  ['push', benchPush],
+];
+
+const results: BenchResult[] = [];
+for (const [name, suite] of suites) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`running ${name}…`);
+  results.push(...[await suite()].flat());
+}
+console.log('');
+printTable(results);
+await writeResults('bench-results.json', results);
+console.log('\nwrote bench-results.json');

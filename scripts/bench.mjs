@@ -1,0 +1,18 @@
+// `npm run bench [-- NAME…]`: bundles bench/run.ts with esbuild and runs it in plain Node.
+import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+await build({
+  entryPoints: ['bench/run.ts'],
+  outfile: 'dist/bench/run.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  absWorkingDir: root,
+  logLevel: 'warning',
+});
+const result = spawnSync(process.execPath, ['dist/bench/run.mjs', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? 1);
