@@ -98,13 +98,14 @@ function landing(target: string): string {
       return realpathSync.native(probe);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw tooManyLinks();
+      if (code === 'ENAMETOOLONG') throw invalid('The path or one of its names is too long.');
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     }
     const link = lstatOrNull(probe);
     if (link?.isSymbolicLink()) {
-      // A dangling link: where a write through it would create the file. Its directory is
-      // resolved physically first, since `..` in the link text climbs from the real directory.
-      probe = resolvePath(realpathSync.native(dirname(probe)), readlinkSync(probe));
+      // A dangling link: where a write through it would create the file.
+      probe = followLinkText(realpathSync.native(dirname(probe)), readlinkSync(probe));
       hops += 1;
       continue;
     }
@@ -112,7 +113,42 @@ function landing(target: string): string {
     if (parent === probe) return probe;
     probe = parent;
   }
-  throw new AppError('JAIL_ESCAPE', 'The path goes through too many symbolic links.');
+  throw tooManyLinks();
+}
+
+/**
+ * Applies a link's text one component at a time, as the kernel does: each `..` climbs from the
+ * real place reached so far, not from the text (`sub/deep/../..` where `sub/deep` is itself a
+ * link climbs from wherever `sub/deep` points).
+ */
+function followLinkText(dir: string, text: string): string {
+  let at = isAbsolute(text) ? sep : dir;
+  for (const part of text.split(sep)) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') {
+      at = join(at, part);
+      continue;
+    }
+    const real = realpathOrNull(at);
+    // `..` after a name that does not exist fails in the kernel too; refusing is the safe answer.
+    if (real === null) throw new AppError('JAIL_ESCAPE', 'The path goes through a link that cannot be followed safely; nothing was done.');
+    at = dirname(real);
+  }
+  return at;
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return null;
+  }
+}
+
+function tooManyLinks(): AppError {
+  return new AppError('JAIL_ESCAPE', 'The path goes through too many symbolic links; nothing was done.', {
+    remedy: 'Remove the link loop from the workspace folder.',
+  });
 }
 
 function lstatOrNull(path: string) {
