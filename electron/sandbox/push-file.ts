@@ -26,8 +26,6 @@ const CONCURRENCY = 64;
  * failure removes the temp file, so no half file ever sits under the final name.
  */
 export async function pushFile(connection: HostConnection, options: PushOptions): Promise<{ remotePath: string; sha256: string }> {
-  const localHash = hashFile(options.localPath);
-  localHash.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   const { home, remotePath, temp } = await connection.withClient(async (client) => {
     const home = await sftpCall<string>(client, (sftp, done) => sftp.realpath('.', done));
     const remotePath = posix.join(home, options.remoteRelative);
@@ -40,21 +38,24 @@ export async function pushFile(connection: HostConnection, options: PushOptions)
   const cleanup = () => connection.exec(`rm -f -- ${shq(temp)}`, { timeoutMs: 30_000 }).catch(() => {});
   try {
     await connection.withClient((client) => upload(client, options, temp));
-    const sha256 = await localHash;
-    const check = await connection.exec(
-      [
+    // Both sides hash at once, after the transfer: hashing during it took CPU from the
+    // encryption and slowed the upload more than it saved (npm run bench).
+    const [sha256, remote] = await Promise.all([
+      hashFile(options.localPath),
+      connection.exec(
         // openssl uses the CPU's SHA extensions where coreutils' sha256sum does not (3× faster here).
-        `if command -v openssl >/dev/null 2>&1; then sum=$(openssl dgst -sha256 -r ${shq(temp)} | cut -c1-64); else sum=$(sha256sum -- ${shq(temp)} | cut -c1-64); fi`,
-        `if [ "$sum" != ${shq(sha256)} ]; then rm -f -- ${shq(temp)}; echo "mismatch $sum"; exit 3; fi`,
-        `mv -f -- ${shq(temp)} ${shq(remotePath)}`,
-      ].join('\n'),
-      { timeoutMs: 120_000, signal: options.signal },
-    );
-    if (check.exitCode !== 0) {
-      throw new AppError('PUSH_CHECKSUM_MISMATCH', `The copy on the host does not match the local file (SHA-256 ${check.output.trim().replace(/^mismatch /, '') || 'unknown'} instead of ${sha256}); it was removed.`, {
+        `if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r ${shq(temp)}; else sha256sum -- ${shq(temp)}; fi | cut -c1-64`,
+        { timeoutMs: 120_000, signal: options.signal },
+      ),
+    ]);
+    const remoteSha256 = remote.output.trim();
+    if (remote.exitCode !== 0 || remoteSha256 !== sha256) {
+      throw new AppError('PUSH_CHECKSUM_MISMATCH', `The copy on the host does not match the local file (SHA-256 ${remoteSha256 || 'unknown'} instead of ${sha256}); it was removed.`, {
         remedy: 'Push the file again. If it keeps happening, check the host’s disk.',
       });
     }
+    const moved = await connection.exec(`mv -f -- ${shq(temp)} ${shq(remotePath)}`, { timeoutMs: 30_000 });
+    if (moved.exitCode !== 0) throw new AppError('PUSH_FAILED', `The file arrived but could not be moved to ${remotePath}: ${moved.output.trim() || moved.stderr.trim()}`);
     return { remotePath, sha256 };
   } catch (error) {
     await cleanup();
