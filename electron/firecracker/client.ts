@@ -1,0 +1,168 @@
+import { Client } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { Duplex } from 'node:stream';
+import { AppError } from '../app-error.js';
+import type {
+  ActionType,
+  Balloon,
+  BalloonStats,
+  BootSource,
+  Drive,
+  EntropyDevice,
+  FullVmConfiguration,
+  InstanceInfo,
+  Logger,
+  MachineConfig,
+  Metrics,
+  MmdsConfig,
+  NetworkInterface,
+  PartialDrive,
+  PartialNetworkInterface,
+  SnapshotCreateParams,
+  SnapshotLoadParams,
+  Vsock,
+} from './api-types.js';
+
+/** Opens one byte stream to the VM's API socket (through SSH, socat, or locally). */
+export type ApiConnector = () => Promise<Duplex>;
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * One typed method per endpoint of the Firecracker API, over one keep-alive connection per VM
+ * socket. A Firecracker error becomes an AppError `FIRECRACKER_API_ERROR` whose message is
+ * Firecracker's own `fault_message`.
+ */
+export interface FirecrackerClient {
+  describeInstance(o?: CallOptions): Promise<InstanceInfo>;
+  getVersion(o?: CallOptions): Promise<{ firecracker_version: string }>;
+  getVmConfig(o?: CallOptions): Promise<FullVmConfiguration>;
+  getMachineConfig(o?: CallOptions): Promise<MachineConfig>;
+  putMachineConfig(body: MachineConfig, o?: CallOptions): Promise<void>;
+  patchMachineConfig(body: Partial<MachineConfig>, o?: CallOptions): Promise<void>;
+  putBootSource(body: BootSource, o?: CallOptions): Promise<void>;
+  putDrive(body: Drive, o?: CallOptions): Promise<void>;
+  patchDrive(body: PartialDrive, o?: CallOptions): Promise<void>;
+  putNetworkInterface(body: NetworkInterface, o?: CallOptions): Promise<void>;
+  patchNetworkInterface(body: PartialNetworkInterface, o?: CallOptions): Promise<void>;
+  putCpuConfig(body: Record<string, unknown>, o?: CallOptions): Promise<void>;
+  putLogger(body: Logger, o?: CallOptions): Promise<void>;
+  putMetrics(body: Metrics, o?: CallOptions): Promise<void>;
+  getMmds(o?: CallOptions): Promise<unknown>;
+  putMmds(body: unknown, o?: CallOptions): Promise<void>;
+  patchMmds(body: unknown, o?: CallOptions): Promise<void>;
+  putMmdsConfig(body: MmdsConfig, o?: CallOptions): Promise<void>;
+  putEntropy(body: EntropyDevice, o?: CallOptions): Promise<void>;
+  putVsock(body: Vsock, o?: CallOptions): Promise<void>;
+  getBalloon(o?: CallOptions): Promise<Balloon>;
+  putBalloon(body: Balloon, o?: CallOptions): Promise<void>;
+  patchBalloon(body: { amount_mib: number }, o?: CallOptions): Promise<void>;
+  getBalloonStatistics(o?: CallOptions): Promise<BalloonStats>;
+  patchBalloonStatistics(body: { stats_polling_interval_s: number }, o?: CallOptions): Promise<void>;
+  action(actionType: ActionType, o?: CallOptions): Promise<void>;
+  patchVm(state: 'Paused' | 'Resumed', o?: CallOptions): Promise<void>;
+  createSnapshot(body: SnapshotCreateParams, o?: CallOptions): Promise<void>;
+  loadSnapshot(body: SnapshotLoadParams, o?: CallOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const id = (value: string) => encodeURIComponent(value);
+
+export function createFirecrackerClient(options: { connector: ApiConnector; name: string; defaultTimeoutMs?: number }): FirecrackerClient {
+  // The origin is a placeholder: every byte goes through `connector`, never a real TCP dial.
+  const client = new Client('http://firecracker.local', {
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    connect: (_opts, callback) => {
+      options.connector().then(
+        (stream) => callback(null, stream as unknown as Parameters<typeof callback>[1] & object),
+        (error: Error) => callback(error, null),
+      );
+    },
+  });
+  const timeout = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function call<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, o: CallOptions = {}): Promise<T> {
+    const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs ?? timeout)]) : AbortSignal.timeout(o.timeoutMs ?? timeout);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await client.request({
+        method,
+        path,
+        signal,
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw transportError(options.name, method, path, error, signal);
+    }
+    const text = await response.body.text();
+    if (response.statusCode >= 400) {
+      let fault = text;
+      try {
+        fault = (JSON.parse(text) as { fault_message?: string }).fault_message ?? text;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      throw new AppError('FIRECRACKER_API_ERROR', fault || `Firecracker answered ${method} ${path} with HTTP ${response.statusCode}.`, {
+        details: { status: response.statusCode, method, path },
+      });
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  const get = <T>(path: string) => (o?: CallOptions) => call<T>('GET', path, undefined, o);
+  const put = <B>(path: (body: B) => string) => (body: B, o?: CallOptions) => call<void>('PUT', path(body), body, o);
+  const patch = <B>(path: (body: B) => string) => (body: B, o?: CallOptions) => call<void>('PATCH', path(body), body, o);
+
+  return {
+    describeInstance: get('/'),
+    getVersion: get('/version'),
+    getVmConfig: get('/vm/config'),
+    getMachineConfig: get('/machine-config'),
+    putMachineConfig: put(() => '/machine-config'),
+    patchMachineConfig: patch(() => '/machine-config'),
+    putBootSource: put(() => '/boot-source'),
+    putDrive: put((d: Drive) => `/drives/${id(d.drive_id)}`),
+    patchDrive: patch((d: PartialDrive) => `/drives/${id(d.drive_id)}`),
+    putNetworkInterface: put((n: NetworkInterface) => `/network-interfaces/${id(n.iface_id)}`),
+    patchNetworkInterface: patch((n: PartialNetworkInterface) => `/network-interfaces/${id(n.iface_id)}`),
+    putCpuConfig: put(() => '/cpu-config'),
+    putLogger: put(() => '/logger'),
+    putMetrics: put(() => '/metrics'),
+    getMmds: get('/mmds'),
+    putMmds: put(() => '/mmds'),
+    patchMmds: patch(() => '/mmds'),
+    putMmdsConfig: put(() => '/mmds/config'),
+    putEntropy: put(() => '/entropy'),
+    putVsock: put(() => '/vsock'),
+    getBalloon: get('/balloon'),
+    putBalloon: put(() => '/balloon'),
+    patchBalloon: patch(() => '/balloon'),
+    getBalloonStatistics: get('/balloon/statistics'),
+    patchBalloonStatistics: patch(() => '/balloon/statistics'),
+    action: (action_type, o) => call('PUT', '/actions', { action_type }, o),
+    patchVm: (state, o) => call('PATCH', '/vm', { state }, o),
+    createSnapshot: put(() => '/snapshot/create'),
+    loadSnapshot: put(() => '/snapshot/load'),
+    close: () => client.close(),
+  };
+}
+
+function transportError(name: string, method: string, path: string, error: unknown, signal: AbortSignal): AppError {
+  if (error instanceof AppError) return error;
+  if (signal.aborted) {
+    return new AppError('FIRECRACKER_TIMEOUT', `The Firecracker API of ${name} did not answer ${method} ${path} in time.`, {
+      remedy: 'The VM may be stuck or its host overloaded; check its console, or stop it.',
+      cause: error,
+    });
+  }
+  return new AppError('FIRECRACKER_UNREACHABLE', `Firedeck could not reach the Firecracker API of ${name}: ${(error as Error).message}.`, {
+    remedy: 'Check that the VM’s Firecracker process is still running and the host is connected.',
+    cause: error,
+  });
+}
