@@ -14,6 +14,8 @@ import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './sandbox/routes.js';
 import { createWorkspaceService } from './sandbox/workspace-service.js';
 import { createSecretStore } from './secrets/secret-store.js';
+import { createVmRoutes } from './vms/routes.js';
+import { createVmService } from './vms/vm-service.js';
 import type { SecretCipher } from './secrets/secret-store.js';
 import { createSettingsRoutes } from './settings/routes.js';
 import { createHostKeyTrust } from './ssh/host-key-trust.js';
@@ -34,6 +36,10 @@ export interface CoreOptions {
   secretCipher?: SecretCipher;
   /** Connection timing; tests shorten the reconnect backoff. */
   ssh?: HostServiceDeps['ssh'];
+  /** How long a guest gets to shut down before it is killed (default 10 s). */
+  vmStopTimeoutMs?: number;
+  /** How often VM lists are refreshed from connected hosts (default 3 s; 0: only on request). */
+  vmPollMs?: number;
 }
 
 /** The backend, independent of how the renderer reaches it. */
@@ -80,6 +86,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ssh: options.ssh,
   });
 
+  const vms = createVmService({ hosts, events, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, events, connection: (id) => hosts.connection(id), log });
 
   const handlers: Handlers = {
@@ -97,6 +104,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createSettingsRoutes(settings),
     ...createHostRoutes(hosts),
     ...createWorkspaceRoutes(workspaces),
+    ...createVmRoutes(vms),
   };
 
   return {
@@ -104,7 +112,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     hosts,
     events,
     dataDir: options.dataDir,
-    close: async () => hosts.close(),
+    close: async () => {
+      await vms.close();
+      hosts.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { hostsChannels } from './channels/hosts.js';
 import { settingsChannels } from './channels/settings.js';
+import { vmsChannels } from './channels/vms.js';
 import { workspacesChannels } from './channels/workspaces.js';
 import type { ChannelDef } from './channel.js';
 
@@ -14,6 +15,7 @@ export const channels = {
   ...hostsChannels,
   ...settingsChannels,
   ...workspacesChannels,
+  ...vmsChannels,
 } as const;
 
 export type Channels = typeof channels;

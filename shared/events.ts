@@ -1,6 +1,7 @@
 import type { Notice } from './channels/app.js';
 import type { HostSummary } from './channels/hosts.js';
 import type { Settings } from './channels/settings.js';
+import type { VmSummary } from './channels/vms.js';
 
 /** Every event main pushes to the renderer: name → payload. Names are past tense. */
 export interface EventMap {
@@ -11,11 +12,18 @@ export interface EventMap {
   'hosts.removed': { id: string };
   /** Bytes of a workspace push sent so far. */
   'workspaces.pushProgressed': { transferId: string; sent: number; total: number };
+  'vms.changed': VmSummary;
+  'vms.removed': { hostId: string; id: string };
+  /** Serial console output of an open console session. */
+  'vms.consoleOutput': { sessionId: string; data: string };
+  'vms.consoleClosed': { sessionId: string; reason: string };
+  /** One step of a long operation (create, restore) finished or started. */
+  'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'failed' | 'undone' };
 }
 
 export type EventName = keyof EventMap;
 
-export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised', 'hosts.changed', 'hosts.removed', 'workspaces.pushProgressed'];
+export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised', 'hosts.changed', 'hosts.removed', 'workspaces.pushProgressed', 'vms.changed', 'vms.removed', 'vms.consoleOutput', 'vms.consoleClosed', 'vms.stepProgressed'];
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as readonly string[]).includes(name);

@@ -37,6 +37,7 @@ export async function startTestCore(options: Partial<CoreOptions> = {}): Promise
     version: '0.0.0-test',
     log: { warn: () => {}, error: () => {} },
     ssh: { readyTimeoutMs: 5_000, reconnect: { initialMs: 100, maxMs: 500 } },
+    vmPollMs: 0,
     ...options,
   });
   return {

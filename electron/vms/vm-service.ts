@@ -1,0 +1,333 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { HostProbe, HostSummary } from '../../shared/channels/hosts.js';
+import type { VmCreateRequest, VmSummary } from '../../shared/channels/vms.js';
+import { AppError } from '../app-error.js';
+import type { EventBus } from '../event-bus.js';
+import { createFirecrackerClient } from '../firecracker/client.js';
+import type { ApiConnector, FirecrackerClient } from '../firecracker/client.js';
+import { sshTcpConnector } from '../firecracker/transports/ssh-tcp.js';
+import { sshUnixConnector } from '../firecracker/transports/ssh-unix.js';
+import { tcpConnector } from '../firecracker/transports/tcp.js';
+import { unixConnector } from '../firecracker/transports/unix.js';
+import type { HostService } from '../hosts/host-service.js';
+import type { HostConnection } from '../ssh/host-connection.js';
+import { shq } from '../ssh/shell-quote.js';
+import { runSteps } from '../steps/step-runner.js';
+import { openConsole } from './vm-console.js';
+import type { ConsoleSession } from './vm-console.js';
+import { bridgeScript, deleteScript, discoveryScript, markStoppedScript, parseDiscovery, vmPaths, waitExitScript } from './vm-host-scripts.js';
+import type { DiscoveredVm, VmPaths } from './vm-host-scripts.js';
+import { bootSteps, restoreSteps } from './vm-start-steps.js';
+import type { VmStartContext } from './vm-start-steps.js';
+
+export interface VmRef {
+  hostId: string;
+  id: string;
+}
+
+export interface VmService {
+  /** Reads every connected host (in parallel) and returns the whole list. */
+  list(): Promise<VmSummary[]>;
+  create(request: VmCreateRequest): Promise<VmSummary>;
+  pause(ref: VmRef): Promise<VmSummary>;
+  resume(ref: VmRef): Promise<VmSummary>;
+  stop(ref: VmRef): Promise<VmSummary>;
+  kill(ref: VmRef): Promise<VmSummary>;
+  remove(ref: VmRef): Promise<boolean>;
+  snapshot(ref: VmRef): Promise<{ snapshotDir: string }>;
+  restore(ref: VmRef, newId: string): Promise<VmSummary>;
+  getConfig(ref: VmRef): Promise<Record<string, unknown>>;
+  consoleOpen(ref: VmRef): Promise<{ sessionId: string }>;
+  consoleInput(sessionId: string, data: string): number;
+  consoleClose(sessionId: string): boolean;
+  close(): Promise<void>;
+}
+
+interface HostContext {
+  host: HostSummary;
+  connection: HostConnection;
+  probe: HostProbe & { arch: NonNullable<HostProbe['arch']> };
+}
+
+export function createVmService(deps: {
+  hosts: HostService;
+  events: EventBus;
+  /** How long a guest gets to shut down after Ctrl+Alt+Del before it is killed. */
+  stopTimeoutMs?: number;
+  /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
+  pollMs?: number;
+}): VmService {
+  const { hosts, events } = deps;
+  const clients = new Map<string, FirecrackerClient>();
+  /** Hosts whose sshd refused stream-local forwarding: their VMs go through socat. */
+  const streamLocalForbidden = new Set<string>();
+  const known = new Map<string, VmSummary>();
+  const consoles = new Map<string, ConsoleSession>();
+  const key = (ref: VmRef) => `${ref.hostId}/${ref.id}`;
+
+  async function hostContext(hostId: string): Promise<HostContext> {
+    const host = hosts.list().find((h) => h.id === hostId);
+    if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.', { remedy: 'Reload the host list.' });
+    const connection = hosts.connection(hostId);
+    const probe = host.probe ?? (await hosts.probe(hostId));
+    if (!probe.arch) throw new AppError('HOST_UNSUPPORTED', `${host.label} is a ${probe.machine} machine; Firecracker runs on x86_64 and aarch64 only.`);
+    return { host, connection, probe: probe as HostContext['probe'] };
+  }
+
+  async function startBridge(ctx: HostContext, paths: VmPaths): Promise<number> {
+    const bind = ctx.host.transport === 'tcp' ? '0.0.0.0' : '127.0.0.1';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const port = randomInt(20_000, 61_000);
+      const result = await ctx.connection.exec(bridgeScript(paths, port, bind), { timeoutMs: 15_000 });
+      if (result.exitCode === 0) return port;
+    }
+    throw new AppError('BRIDGE_FAILED', `socat could not listen on ${ctx.host.label} for the API bridge.`, { remedy: 'Check that socat is installed on the host (the setup wizard installs it).' });
+  }
+
+  /** The API client of one VM, over the transport its host uses; cached, one connection per socket. */
+  async function clientFor(ctx: HostContext, id: string, knownBridgePort?: number): Promise<FirecrackerClient> {
+    const ref = { hostId: ctx.host.id, id };
+    const cached = clients.get(key(ref));
+    if (cached) return cached;
+    const paths = vmPaths(ctx.probe.firedeckDir, id);
+    const make = (connector: ApiConnector) => createFirecrackerClient({ connector, name: `${id} on ${ctx.host.label}` });
+    let client: FirecrackerClient | undefined;
+    if (ctx.host.transport === 'unix') client = make(unixConnector(paths.socket));
+    if (ctx.host.transport === 'ssh-unix' && !streamLocalForbidden.has(ctx.host.id)) {
+      const candidate = make(sshUnixConnector(ctx.connection, paths.socket));
+      try {
+        await candidate.describeInstance({ timeoutMs: 5_000 });
+        client = candidate;
+      } catch (error) {
+        await candidate.close();
+        if (!(error instanceof AppError && error.code === 'STREAMLOCAL_FORBIDDEN')) throw error;
+        // sshd forbids stream-local forwarding: this host's VMs go through socat on its loopback.
+        streamLocalForbidden.add(ctx.host.id);
+      }
+    }
+    if (!client) {
+      const port = knownBridgePort ?? (await startBridge(ctx, paths));
+      client = make(ctx.host.transport === 'tcp' ? tcpConnector(ctx.host.address, port) : sshTcpConnector(ctx.connection, port));
+    }
+    clients.set(key(ref), client);
+    return client;
+  }
+
+  async function dropClient(ref: VmRef) {
+    const client = clients.get(key(ref));
+    clients.delete(key(ref));
+    await client?.close().catch(() => {});
+  }
+
+  async function describe(ctx: HostContext, found: DiscoveredVm): Promise<VmSummary> {
+    const config = (found.config ?? {}) as Partial<VmCreateRequest>;
+    const base: VmSummary = {
+      hostId: ctx.host.id,
+      id: found.id,
+      ...(config.name ? { name: config.name } : {}),
+      state: found.stopped ? 'stopped' : 'exited',
+      vcpus: config.vcpus ?? 0,
+      memoryMib: config.memoryMib ?? 0,
+      kernel: config.kernel ?? '',
+      rootfs: config.rootfs ?? '',
+      ...(found.startedAt ? { startedAt: found.startedAt } : {}),
+    };
+    if (!found.alive) {
+      await dropClient({ hostId: ctx.host.id, id: found.id });
+      return found.stopped ? base : { ...base, lastLog: found.lastLog ?? [] };
+    }
+    try {
+      const client = await clientFor(ctx, found.id, found.bridgePort);
+      const info = await client.describeInstance({ timeoutMs: 5_000 });
+      const state = info.state === 'Running' ? 'running' : info.state === 'Paused' ? 'paused' : 'starting';
+      return { ...base, state, firecrackerVersion: info.vmm_version };
+    } catch {
+      await dropClient({ hostId: ctx.host.id, id: found.id });
+      return { ...base, state: 'unknown' };
+    }
+  }
+
+  async function listHost(hostId: string): Promise<VmSummary[]> {
+    const ctx = await hostContext(hostId);
+    const result = await ctx.connection.exec(discoveryScript(ctx.probe.firedeckDir), { timeoutMs: 30_000 });
+    return Promise.all(parseDiscovery(result.output).map((found) => describe(ctx, found)));
+  }
+
+  function publish(hostIds: string[], summaries: VmSummary[]) {
+    const seen = new Set(summaries.map(key));
+    for (const summary of summaries) {
+      const previous = known.get(key(summary));
+      known.set(key(summary), summary);
+      if (JSON.stringify(previous) !== JSON.stringify(summary)) events.emit('vms.changed', summary);
+    }
+    for (const [k, summary] of known) {
+      if (hostIds.includes(summary.hostId) && !seen.has(k)) {
+        known.delete(k);
+        events.emit('vms.removed', { hostId: summary.hostId, id: summary.id });
+      }
+    }
+  }
+
+  let refreshing: Promise<VmSummary[]> | undefined;
+  function refresh(): Promise<VmSummary[]> {
+    refreshing ??= (async () => {
+      const connected = hosts.list().filter((h) => h.connection.state === 'connected').map((h) => h.id);
+      const perHost = await Promise.all(connected.map((id) => listHost(id).catch(() => null)));
+      const reachable = connected.filter((_, i) => perHost[i] !== null);
+      publish(reachable, perHost.flatMap((list) => list ?? []));
+      // VMs of hosts that are not reachable right now stay listed with their last known state.
+      return [...known.values()];
+    })().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  }
+
+  async function one(ref: VmRef): Promise<VmSummary> {
+    const list = await listHost(ref.hostId);
+    publish([ref.hostId], list);
+    const summary = list.find((vm) => vm.id === ref.id);
+    if (!summary) throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host any more.`, { remedy: 'Refresh the list.' });
+    return summary;
+  }
+
+  async function liveClient(ref: VmRef): Promise<{ ctx: HostContext; client: FirecrackerClient }> {
+    const ctx = await hostContext(ref.hostId);
+    const found = parseDiscovery((await ctx.connection.exec(discoveryScript(ctx.probe.firedeckDir), { timeoutMs: 30_000 })).output).find((vm) => vm.id === ref.id);
+    if (!found) throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host.`, { remedy: 'Refresh the list.' });
+    if (!found.alive) throw new AppError('VM_NOT_RUNNING', `${ref.id} is not running.`, { remedy: 'Its console log shows why it stopped.' });
+    return { ctx, client: await clientFor(ctx, ref.id, found.bridgePort) };
+  }
+
+  async function start(request: VmCreateRequest, variant: typeof bootSteps, snapshot?: VmStartContext['snapshot']): Promise<VmSummary> {
+    const ctx = await hostContext(request.hostId);
+    if (!ctx.probe.firecracker.present || !ctx.probe.firecracker.path) {
+      throw new AppError('FIRECRACKER_MISSING', `Firecracker is not installed on ${ctx.host.label}.`, { remedy: 'Run the host setup wizard to install it.' });
+    }
+    const paths = vmPaths(ctx.probe.firedeckDir, request.id);
+    const context: VmStartContext = {
+      request,
+      connection: ctx.connection,
+      hostArch: ctx.probe.arch,
+      hostName: ctx.host.label,
+      availableMemoryMib: ctx.probe.memoryMiB.available,
+      firecrackerBinary: ctx.probe.firecracker.path,
+      paths,
+      openClient: () => clientFor(ctx, request.id),
+      ...(snapshot ? { snapshot } : {}),
+    };
+    try {
+      await runSteps(variant, context, (step, status) => events.emit('vms.stepProgressed', { hostId: request.hostId, id: request.id, step, status }));
+    } catch (error) {
+      await dropClient(request);
+      throw error;
+    }
+    return one(request);
+  }
+
+  const poll = deps.pollMs ?? 3_000;
+  const timer = poll > 0 ? setInterval(() => void refresh().catch(() => {}), poll) : undefined;
+  timer?.unref();
+
+  return {
+    list: refresh,
+    create: (request) => start(request, bootSteps),
+    async pause(ref) {
+      await (await liveClient(ref)).client.patchVm('Paused');
+      return one(ref);
+    },
+    async resume(ref) {
+      await (await liveClient(ref)).client.patchVm('Resumed');
+      return one(ref);
+    },
+    async stop(ref) {
+      const { ctx, client } = await liveClient(ref);
+      const paths = vmPaths(ctx.probe.firedeckDir, ref.id);
+      // Only x86_64 guests take Ctrl+Alt+Del; on aarch64 Firecracker has no such action.
+      if (ctx.probe.arch === 'x86_64') {
+        await client.action('SendCtrlAltDel').catch(() => {});
+        await ctx.connection.exec(waitExitScript(paths, (deps.stopTimeoutMs ?? 10_000) / 1000), { timeoutMs: (deps.stopTimeoutMs ?? 10_000) + 10_000 });
+      }
+      await ctx.connection.exec(markStoppedScript(paths), { timeoutMs: 15_000 });
+      await dropClient(ref);
+      return one(ref);
+    },
+    async kill(ref) {
+      const ctx = await hostContext(ref.hostId);
+      await ctx.connection.exec(markStoppedScript(vmPaths(ctx.probe.firedeckDir, ref.id)), { timeoutMs: 15_000 });
+      await dropClient(ref);
+      return one(ref);
+    },
+    async remove(ref) {
+      const ctx = await hostContext(ref.hostId);
+      await dropClient(ref);
+      const result = await ctx.connection.exec(deleteScript(vmPaths(ctx.probe.firedeckDir, ref.id)), { timeoutMs: 30_000 });
+      if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `${ref.id} could not be deleted: ${(result.output || result.stderr).trim()}`);
+      publish([ref.hostId], (await listHost(ref.hostId)));
+      return true;
+    },
+    async snapshot(ref) {
+      const { ctx, client } = await liveClient(ref);
+      const paths = vmPaths(ctx.probe.firedeckDir, ref.id);
+      const wasRunning = (await client.describeInstance()).state === 'Running';
+      if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
+      try {
+        await ctx.connection.exec(`mkdir -p -- ${shq(paths.snapshotDir)}`, { timeoutMs: 15_000 });
+        await client.createSnapshot({ snapshot_path: `${paths.snapshotDir}/state`, mem_file_path: `${paths.snapshotDir}/mem` }, { timeoutMs: 120_000 });
+      } finally {
+        if (wasRunning) await client.patchVm('Resumed');
+      }
+      await one(ref);
+      return { snapshotDir: paths.snapshotDir };
+    },
+    async restore(ref, newId) {
+      const ctx = await hostContext(ref.hostId);
+      const source = vmPaths(ctx.probe.firedeckDir, ref.id);
+      const config = await ctx.connection.exec(`cat -- ${shq(source.config)}`, { timeoutMs: 15_000 });
+      let original: VmCreateRequest;
+      try {
+        original = JSON.parse(config.output) as VmCreateRequest;
+      } catch {
+        throw new AppError('NOT_FOUND', `${ref.id} has no readable configuration to restore from.`);
+      }
+      const exists = await ctx.connection.exec(`test -f ${shq(`${source.snapshotDir}/state`)}`);
+      if (exists.exitCode !== 0) throw new AppError('NOT_FOUND', `${ref.id} has no snapshot yet.`, { remedy: 'Create a snapshot of it first.' });
+      return start({ ...original, hostId: ref.hostId, id: newId }, restoreSteps, { statePath: `${source.snapshotDir}/state`, memPath: `${source.snapshotDir}/mem` });
+    },
+    async getConfig(ref) {
+      return (await (await liveClient(ref)).client.getVmConfig()) as Record<string, unknown>;
+    },
+    async consoleOpen(ref) {
+      const ctx = await hostContext(ref.hostId);
+      const sessionId = randomUUID();
+      const session = await openConsole(ctx.connection, vmPaths(ctx.probe.firedeckDir, ref.id), {
+        onData: (data) => events.emit('vms.consoleOutput', { sessionId, data }),
+        onClose: (reason) => {
+          consoles.delete(sessionId);
+          events.emit('vms.consoleClosed', { sessionId, reason });
+        },
+      });
+      consoles.set(sessionId, session);
+      return { sessionId };
+    },
+    consoleInput(sessionId, data) {
+      const session = consoles.get(sessionId);
+      if (!session) throw new AppError('NOT_FOUND', 'This console is closed.', { remedy: 'Open the console again.' });
+      session.write(data);
+      return data.length;
+    },
+    consoleClose(sessionId) {
+      const session = consoles.get(sessionId);
+      consoles.delete(sessionId);
+      session?.close();
+      return session !== undefined;
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      for (const session of consoles.values()) session.close();
+      consoles.clear();
+      await Promise.all([...clients.keys()].map((k) => clients.get(k)!.close().catch(() => {})));
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { Arch } from '../../shared/channels/hosts.js';
+import type { VmCreateRequest } from '../../shared/channels/vms.js';
+import { AppError } from '../app-error.js';
+import type { FirecrackerClient } from '../firecracker/client.js';
+import { detectKernelArch } from '../images/kernel-arch.js';
+import type { HostConnection } from '../ssh/host-connection.js';
+import { shq } from '../ssh/shell-quote.js';
+import type { Step } from '../steps/step-runner.js';
+import { steps } from '../steps/step-runner.js';
+import { MAX_SOCKET_PATH, prepareScript, startScript } from './vm-host-scripts.js';
+import type { VmPaths } from './vm-host-scripts.js';
+
+/** What the boot steps read and fill. */
+export interface VmStartContext {
+  request: VmCreateRequest;
+  connection: HostConnection;
+  hostArch: Arch;
+  hostName: string;
+  availableMemoryMib: number | null;
+  firecrackerBinary: string;
+  paths: VmPaths;
+  /** Filled by `fc.connect`. */
+  client?: FirecrackerClient;
+  /** Opens the API client once the socket exists (the transport is the host's choice). */
+  openClient(): Promise<FirecrackerClient>;
+  /** Used by the restore variant. */
+  snapshot?: { statePath: string; memPath: string };
+}
+
+const check = async (connection: HostConnection, script: string, what: string) => {
+  const result = await connection.exec(script, { timeoutMs: 30_000 });
+  if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `${what} failed on the host: ${(result.output || result.stderr).trim().slice(-500)}`);
+  return result;
+};
+
+export const validateConfig: Step<VmStartContext> = {
+  name: 'validate.config',
+  async run(ctx) {
+    const { request, paths } = ctx;
+    if (Buffer.byteLength(paths.socket) > MAX_SOCKET_PATH) {
+      throw new AppError('INVALID_INPUT', `The API socket path ${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes; Unix sockets allow ${MAX_SOCKET_PATH}.`, {
+        remedy: 'Choose a shorter VM id.',
+      });
+    }
+    if (ctx.availableMemoryMib !== null && request.memoryMib > ctx.availableMemoryMib) {
+      throw new AppError('INVALID_INPUT', `${ctx.hostName} has ${ctx.availableMemoryMib} MiB of memory free; the microVM asks for ${request.memoryMib} MiB.`, {
+        remedy: 'Give the microVM less memory, or stop other microVMs on this host.',
+        details: { issues: [{ path: 'memoryMib', message: `At most ${ctx.availableMemoryMib} MiB are free on this host.` }] },
+      });
+    }
+  },
+};
+
+export const validateKernel: Step<VmStartContext> = {
+  name: 'validate.kernelArch',
+  async run(ctx) {
+    const result = await ctx.connection.exec(`test -r ${shq(ctx.request.kernel)} || exit 2\nhead -c 64 -- ${shq(ctx.request.kernel)} | base64 | tr -d '\\n'`, { timeoutMs: 30_000 });
+    if (result.exitCode === 2) throw new AppError('INVALID_INPUT', `There is no readable kernel at ${ctx.request.kernel} on ${ctx.hostName}.`, { remedy: 'Choose a kernel from the host’s images.' });
+    const found = detectKernelArch(Buffer.from(result.output.trim(), 'base64'));
+    if (!found) throw new AppError('KERNEL_UNKNOWN', `${ctx.request.kernel} is not a Linux kernel Firecracker can boot (neither an x86_64 ELF vmlinux nor an arm64 Image).`, { remedy: 'Choose a kernel from the host’s images.' });
+    if (found.arch !== ctx.hostArch) {
+      throw new AppError('KERNEL_ARCH_MISMATCH', `The kernel ${ctx.request.kernel} is built for ${found.arch}, but ${ctx.hostName} is an ${ctx.hostArch} host; Firecracker would crash at once.`, {
+        remedy: `Choose an ${ctx.hostArch} kernel (the image list only offers those).`,
+      });
+    }
+  },
+};
+
+export const prepareRunDir: Step<VmStartContext> = {
+  name: 'host.prepareRunDir',
+  async run(ctx) {
+    const { name: _n, ...config } = ctx.request;
+    const result = await ctx.connection.exec(prepareScript(ctx.paths, { ...config, name: ctx.request.name, createdAt: new Date().toISOString() }), { timeoutMs: 30_000 });
+    if (result.exitCode === 17) throw new AppError('CONFLICT', `A microVM with the id ${ctx.request.id} already exists on ${ctx.hostName}.`, { remedy: 'Choose another id, or delete the other microVM.' });
+    if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `The run directory could not be created: ${(result.output || result.stderr).trim()}`);
+  },
+  async undo(ctx) {
+    await ctx.connection.exec(`rm -rf -- ${shq(ctx.paths.dir)}`, { timeoutMs: 30_000 });
+  },
+};
+
+export const startProcess: Step<VmStartContext> = {
+  name: 'host.startFirecracker',
+  async run(ctx) {
+    const result = await ctx.connection.exec(startScript(ctx.paths, ctx.firecrackerBinary, ctx.request.id), { timeoutMs: 30_000 });
+    if (result.exitCode === 3) throw new AppError('FIRECRACKER_EXITED', `Firecracker exited at once: ${result.output.trim().split('\n').slice(-5).join(' / ')}`, { remedy: 'Check the Firecracker installation on the host (Hosts → Details).' });
+    if (result.exitCode !== 0) throw new AppError('FIRECRACKER_TIMEOUT', 'Firecracker did not open its API socket within 5 s.', { remedy: 'Check the host’s load, then try again.' });
+  },
+  async undo(ctx) {
+    await check(ctx.connection, `kill -9 "$(cat ${shq(ctx.paths.pid)})" 2>/dev/null; true`, 'Stopping Firecracker');
+  },
+};
+
+export const connectApi: Step<VmStartContext> = {
+  name: 'fc.connect',
+  async run(ctx) {
+    ctx.client = await ctx.openClient();
+    await ctx.client.describeInstance();
+  },
+};
+
+const api = (ctx: VmStartContext) => ctx.client!;
+
+export const putMachineConfig: Step<VmStartContext> = {
+  name: 'fc.putMachineConfig',
+  run: (ctx) => api(ctx).putMachineConfig({ vcpu_count: ctx.request.vcpus, mem_size_mib: ctx.request.memoryMib }),
+};
+
+export const putBootSource: Step<VmStartContext> = {
+  name: 'fc.putBootSource',
+  run: (ctx) => api(ctx).putBootSource({ kernel_image_path: ctx.request.kernel, boot_args: ctx.request.bootArgs }),
+};
+
+export const putRootfs: Step<VmStartContext> = {
+  name: 'fc.putRootDrive',
+  run: (ctx) => api(ctx).putDrive({ drive_id: 'rootfs', path_on_host: ctx.request.rootfs, is_root_device: true, is_read_only: false }),
+};
+
+export const putNetwork: Step<VmStartContext> = {
+  name: 'fc.putNetworkInterface',
+  async run(ctx) {
+    const network = ctx.request.network;
+    if (!network) return;
+    // The tap device is created with sudo only when missing, owned by the SSH user.
+    await check(
+      ctx.connection,
+      `ip link show ${shq(network.tap)} >/dev/null 2>&1 || { sudo -n ip tuntap add dev ${shq(network.tap)} mode tap user "$(id -un)" && sudo -n ip link set ${shq(network.tap)} up; }`,
+      `Creating the tap device ${network.tap}`,
+    );
+    await api(ctx).putNetworkInterface({ iface_id: 'eth0', host_dev_name: network.tap, guest_mac: network.mac });
+    if (ctx.request.mmds) {
+      await api(ctx).putMmdsConfig({ network_interfaces: ['eth0'], version: 'V2' });
+      await api(ctx).putMmds(ctx.request.mmds);
+    }
+  },
+};
+
+export const instanceStart: Step<VmStartContext> = {
+  name: 'fc.instanceStart',
+  run: (ctx) => api(ctx).action('InstanceStart'),
+};
+
+export const loadSnapshot: Step<VmStartContext> = {
+  name: 'fc.loadSnapshot',
+  run: (ctx) =>
+    api(ctx).loadSnapshot({
+      snapshot_path: ctx.snapshot!.statePath,
+      mem_backend: { backend_type: 'File', backend_path: ctx.snapshot!.memPath },
+      resume_vm: true,
+    }),
+};
+
+/** Booting a new microVM, in order. */
+export const bootSteps: readonly Step<VmStartContext>[] = [
+  validateConfig,
+  validateKernel,
+  prepareRunDir,
+  startProcess,
+  connectApi,
+  putMachineConfig,
+  putBootSource,
+  putRootfs,
+  putNetwork,
+  instanceStart,
+];
+
+/** Restoring a snapshot into a new microVM: the boot list without configuration, loading the snapshot instead. */
+export const restoreSteps: readonly Step<VmStartContext>[] = steps.insertAfter(
+  steps.remove(bootSteps, 'validate.kernelArch', 'fc.putMachineConfig', 'fc.putBootSource', 'fc.putRootDrive', 'fc.putNetworkInterface', 'fc.instanceStart'),
+  'fc.connect',
+  loadSnapshot,
+);
