@@ -10,6 +10,8 @@ import { createHostRegistry, createHostsStore } from './hosts/host-registry.js';
 import { createHostService } from './hosts/host-service.js';
 import type { HostService, HostServiceDeps } from './hosts/host-service.js';
 import { createHostRoutes } from './hosts/routes.js';
+import { createImageService } from './images/image-service.js';
+import { createImageRoutes } from './images/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './sandbox/routes.js';
 import { createWorkspaceService } from './sandbox/workspace-service.js';
@@ -105,6 +107,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createHostRoutes(hosts),
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
+    ...createImageRoutes(createImageService({ hosts })),
   };
 
   return {

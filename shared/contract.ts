@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { hostsChannels } from './channels/hosts.js';
+import { imagesChannels } from './channels/images.js';
 import { settingsChannels } from './channels/settings.js';
 import { vmsChannels } from './channels/vms.js';
 import { workspacesChannels } from './channels/workspaces.js';
@@ -16,6 +17,7 @@ export const channels = {
   ...settingsChannels,
   ...workspacesChannels,
   ...vmsChannels,
+  ...imagesChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -5,6 +5,7 @@ import type { ConnectionSlice } from './connection-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
+import type { VmsSlice } from './vms-slice';
 import type { WorkspacesSlice } from './workspaces-slice';
 
 /** The combined state: one namespaced key per slice (`s.settings.value`, `s.connection.status`). */
@@ -14,6 +15,7 @@ export interface AppState {
   hosts: HostsSlice;
   settings: SettingsSlice;
   ui: UiSlice;
+  vms: VmsSlice;
   workspaces: WorkspacesSlice;
 }
 

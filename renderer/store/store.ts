@@ -8,6 +8,7 @@ import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
 import { createUiSlice } from './ui-slice';
 import type { ViewId } from './ui-slice';
+import { createVmsSlice } from './vms-slice';
 import { createWorkspacesSlice } from './workspaces-slice';
 
 export type AppStore = StoreApi<AppState>;
@@ -23,6 +24,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
       workspaces: createWorkspacesSlice(ctx),
+      vms: createVmsSlice(ctx),
     };
   });
 }

@@ -31,7 +31,7 @@ describe('settings slice', () => {
 
 describe('backend events', () => {
   it('reload everything when the connection comes back, and show the loss meanwhile', async () => {
-    const fake = createFakeApi({ 'app.getInfo': () => info, 'settings.get': () => defaultSettings, 'hosts.list': () => [], 'workspaces.list': () => [] });
+    const fake = createFakeApi({ 'app.getInfo': () => info, 'settings.get': () => defaultSettings, 'hosts.list': () => [], 'workspaces.list': () => [], 'vms.list': () => [] });
     const store = createAppStore(fake.api);
     subscribeToBackend(store, fake.api);
     fake.setStatus({ state: 'lost', since: 1 });
@@ -39,12 +39,12 @@ describe('backend events', () => {
     const before = fake.calls.length;
     fake.setStatus({ state: 'connected' });
     await Promise.resolve();
-    expect(fake.calls.slice(before).map((c) => c.channel).sort()).toEqual(['app.getInfo', 'hosts.list', 'settings.get', 'workspaces.list']);
+    expect(fake.calls.slice(before).map((c) => c.channel).sort()).toEqual(['app.getInfo', 'hosts.list', 'settings.get', 'vms.list', 'workspaces.list']);
     expect(connectionBanner(store.getState().connection.status)).toBeNull();
   });
 
   it('apply pushed settings and notices', () => {
-    const fake = createFakeApi({ 'app.getInfo': () => info, 'settings.get': () => defaultSettings, 'hosts.list': () => [], 'workspaces.list': () => [] });
+    const fake = createFakeApi({ 'app.getInfo': () => info, 'settings.get': () => defaultSettings, 'hosts.list': () => [], 'workspaces.list': () => [], 'vms.list': () => [] });
     const store = createAppStore(fake.api);
     subscribeToBackend(store, fake.api);
     fake.emit('settings.changed', { ...defaultSettings, theme: 'light' });

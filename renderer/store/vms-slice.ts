@@ -1,0 +1,166 @@
+import type { HostImages } from '../../shared/channels/images';
+import type { VmCreateInput, VmSummary } from '../../shared/channels/vms';
+import type { AppErrorShape } from '../../shared/errors';
+import { toFiredeckError } from '../api/firedeck-error';
+import { patchSlice } from './slice';
+import type { AppState, SliceContext } from './slice';
+
+export type VmAction = 'pause' | 'resume' | 'stop' | 'kill' | 'delete' | 'snapshot';
+
+export interface VmsSlice {
+  byKey: Record<string, VmSummary>;
+  loaded: boolean;
+  /** A failure of the last list refresh (hosts may still be partly listed). */
+  listError?: AppErrorShape;
+  /** The VM whose page is open. */
+  selected?: string;
+  /** Actions under way and the last failure, per VM key. */
+  busy: Record<string, VmAction | undefined>;
+  errors: Record<string, AppErrorShape | undefined>;
+  /** Installed images per host, for the create dialog. */
+  images: Record<string, HostImages | undefined>;
+  /** Boot steps as they run, for the create dialog's progress. */
+  steps: { step: string; status: string }[];
+  load(): Promise<void>;
+  loadImages(hostId: string): Promise<void>;
+  create(input: VmCreateInput): Promise<{ ok: true; vm: VmSummary } | { ok: false; message: string; fieldErrors: Record<string, string> }>;
+  act(vm: VmSummary, action: VmAction): Promise<void>;
+  select(key: string | undefined): void;
+  applyChanged(vm: VmSummary): void;
+  applyRemoved(hostId: string, id: string): void;
+  applyStep(step: string, status: string): void;
+  /** Streams the VM's serial console until the returned `close` is called. */
+  openConsole(vm: VmSummary, handlers: { onOutput(data: string): void; onStatus(status: string): void }): ConsoleHandle;
+}
+
+export interface ConsoleHandle {
+  send(data: string): void;
+  close(): void;
+}
+
+export const vmKey = (vm: { hostId: string; id: string }) => `${vm.hostId}/${vm.id}`;
+
+export function createVmsSlice(ctx: SliceContext): VmsSlice {
+  const slice = () => ctx.get().vms;
+  const patch = (changes: Partial<VmsSlice>) => patchSlice(ctx, 'vms', changes);
+  const put = (vm: VmSummary) => patch({ byKey: { ...slice().byKey, [vmKey(vm)]: vm } });
+
+  return {
+    byKey: {},
+    loaded: false,
+    busy: {},
+    errors: {},
+    images: {},
+    steps: [],
+    async load() {
+      try {
+        const list = await ctx.api.invoke('vms.list');
+        patch({ byKey: Object.fromEntries(list.map((vm) => [vmKey(vm), vm])), loaded: true, listError: undefined });
+      } catch (caught) {
+        const error = toFiredeckError(caught);
+        patch({ loaded: true, listError: { code: error.code, message: error.message, remedy: error.remedy } });
+      }
+    },
+    async loadImages(hostId) {
+      try {
+        patch({ images: { ...slice().images, [hostId]: await ctx.api.invoke('images.listInstalled', { hostId }) } });
+      } catch {
+        patch({ images: { ...slice().images, [hostId]: undefined } });
+      }
+    },
+    async create(input) {
+      patch({ steps: [] });
+      try {
+        const vm = await ctx.api.invoke('vms.create', input);
+        put(vm);
+        return { ok: true, vm };
+      } catch (caught) {
+        const error = toFiredeckError(caught);
+        return { ok: false, message: error.remedy ? `${error.message} ${error.remedy}` : error.message, fieldErrors: error.fieldErrors() };
+      }
+    },
+    async act(vm, action) {
+      const key = vmKey(vm);
+      const ref = { hostId: vm.hostId, id: vm.id };
+      patch({ busy: { ...slice().busy, [key]: action }, errors: { ...slice().errors, [key]: undefined } });
+      try {
+        if (action === 'delete') {
+          await ctx.api.invoke('vms.delete', ref);
+          slice().applyRemoved(vm.hostId, vm.id);
+        } else if (action === 'snapshot') {
+          await ctx.api.invoke('vms.snapshot', ref);
+        } else {
+          put(await ctx.api.invoke(`vms.${action}`, ref));
+        }
+      } catch (caught) {
+        const error = toFiredeckError(caught);
+        patch({ errors: { ...slice().errors, [key]: { code: error.code, message: error.message, remedy: error.remedy } } });
+      } finally {
+        patch({ busy: { ...slice().busy, [key]: undefined } });
+      }
+    },
+    select: (selected) => patch({ selected }),
+    applyChanged: (vm) => put(vm),
+    applyRemoved(hostId, id) {
+      const { [`${hostId}/${id}`]: _gone, ...byKey } = slice().byKey;
+      patch({ byKey, ...(slice().selected === `${hostId}/${id}` ? { selected: undefined } : {}) });
+    },
+    applyStep: (step, status) => patch({ steps: [...slice().steps.filter((s) => s.step !== step), { step, status }] }),
+    openConsole(vm, handlers) {
+      let sessionId: string | undefined;
+      let closed = false;
+      const offOutput = ctx.api.on('vms.consoleOutput', (event) => {
+        if (event.sessionId === sessionId) handlers.onOutput(event.data);
+      });
+      const offClosed = ctx.api.on('vms.consoleClosed', (event) => {
+        if (event.sessionId === sessionId) handlers.onStatus(event.reason);
+      });
+      ctx.api.invoke('vms.consoleOpen', { hostId: vm.hostId, id: vm.id }).then(
+        (opened) => {
+          if (closed) return void ctx.api.invoke('vms.consoleClose', { sessionId: opened.sessionId }).catch(() => {});
+          sessionId = opened.sessionId;
+          handlers.onStatus('Connected: type to send keys to the guest');
+        },
+        (caught: unknown) => handlers.onStatus(`The console could not be opened: ${toFiredeckError(caught).message}`),
+      );
+      return {
+        send(data) {
+          if (!sessionId) return;
+          void ctx.api.invoke('vms.consoleInput', { sessionId, data }).catch(() => handlers.onStatus('Input was not delivered: the console is closed.'));
+        },
+        close() {
+          closed = true;
+          offOutput();
+          offClosed();
+          if (sessionId) void ctx.api.invoke('vms.consoleClose', { sessionId }).catch(() => {});
+        },
+      };
+    },
+  };
+}
+
+export interface VmFilter {
+  hostId?: string;
+  state?: VmSummary['state'];
+  text?: string;
+}
+
+/** The VMs the list shows, newest first, filtered by host, state and text. */
+export function selectVmList(state: AppState, filter: VmFilter = {}): VmSummary[] {
+  const text = filter.text?.trim().toLowerCase() ?? '';
+  return Object.values(state.vms.byKey)
+    .filter((vm) => (!filter.hostId || vm.hostId === filter.hostId) && (!filter.state || vm.state === filter.state))
+    .filter((vm) => !text || vm.id.toLowerCase().includes(text) || (vm.name ?? '').toLowerCase().includes(text))
+    .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.id.localeCompare(b.id));
+}
+
+/** "3 h 12 min" for a VM that has been up since `startedAt`. */
+export function uptime(startedAt: string | undefined, now: number): string {
+  if (!startedAt) return '—';
+  const seconds = Math.max(0, Math.floor((now - Date.parse(startedAt)) / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d`;
+}

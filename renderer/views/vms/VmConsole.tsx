@@ -1,0 +1,52 @@
+import { useEffect, useRef, useState } from 'react';
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import type { VmSummary } from '../../../shared/channels/vms';
+import { useAppStore } from '../../store/context';
+
+/** The VM's serial console: output streamed from its console log, keystrokes into its FIFO. */
+export function VmConsole({ vm }: { vm: VmSummary }) {
+  const container = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState('Connecting…');
+  const openConsole = useAppStore((s) => s.vms.openConsole);
+  const { hostId, id } = vm;
+
+  useEffect(() => {
+    if (!container.current) return;
+    const term = new Terminal({
+      cursorBlink: true,
+      fontFamily: 'ui-monospace, Menlo, "DejaVu Sans Mono", monospace',
+      fontSize: 13,
+      theme: { background: '#101216', foreground: '#e6e8ec' },
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(container.current);
+    fit.fit();
+    const session = openConsole({ ...vm, hostId, id }, { onOutput: (data) => term.write(data), onStatus: setStatus });
+    const input = term.onData((data) => session.send(data));
+    const resize = new ResizeObserver(() => fit.fit());
+    resize.observe(container.current);
+    return () => {
+      session.close();
+      input.dispose();
+      resize.disconnect();
+      term.dispose();
+    };
+    // The session belongs to the VM's identity, not to every state change of the VM.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hostId, id, openConsole]);
+
+  return (
+    <section className="card console-card" aria-labelledby="console-heading">
+      <div className="editor-header">
+        <h2 id="console-heading">Serial console</h2>
+        <span className="muted small" role="status" aria-label="Console status">
+          {status}
+        </span>
+      </div>
+      <div className="console" ref={container} aria-label="Console output" />
+    </section>
+  );
+}
