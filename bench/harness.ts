@@ -6,9 +6,9 @@ export interface BenchResult {
   unit: string;
   value: number;
   baseline: number;
-  /** value / baseline, or baseline / value for "lower is better" units, so that > 1 means Firedeck is ahead. */
+  /** value / baseline. For throughput higher is better; for latency (µs, ms) lower is. */
   ratio: number;
-  /** The target the issue sets, e.g. ">= 0.2". */
+  /** The target the issue sets on the ratio, e.g. ">= 0.2" or "<= 0.85". */
   target?: string;
   note?: string;
 }

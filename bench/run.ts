@@ -3,6 +3,7 @@
  * this machine, so results compare across machines. Prints a table and writes
  * bench-results.json ([{ name, unit, value, baseline, ratio }]).
  */
+import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
 import { printTable, writeResults } from './harness';
 import type { BenchResult } from './harness';
@@ -12,6 +13,7 @@ const only = process.argv.slice(2);
 const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['fsjail', benchFsJail],
   ['push', benchPush],
+  ['api', benchApiLatency],
 ];
 
 const results: BenchResult[] = [];

@@ -87,18 +87,22 @@ export function createFirecrackerClient(options: { connector: ApiConnector; name
   const timeout = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   async function call<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, o: CallOptions = {}): Promise<T> {
-    const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs ?? timeout)]) : AbortSignal.timeout(o.timeoutMs ?? timeout);
+    // undici's own per-request timeouts rather than an AbortSignal.timeout per call: the timer
+    // and signal plumbing cost a measurable share of a 300 µs request (npm run bench).
+    const limit = o.timeoutMs ?? timeout;
     let response: Dispatcher.ResponseData;
     try {
       response = await client.request({
         method,
         path,
-        signal,
+        ...(o.signal ? { signal: o.signal } : {}),
+        headersTimeout: limit,
+        bodyTimeout: limit,
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw transportError(options.name, method, path, error, signal);
+      throw transportError(options.name, method, path, error);
     }
     const text = await response.body.text();
     if (response.statusCode >= 400) {
@@ -153,9 +157,10 @@ export function createFirecrackerClient(options: { connector: ApiConnector; name
   };
 }
 
-function transportError(name: string, method: string, path: string, error: unknown, signal: AbortSignal): AppError {
+function transportError(name: string, method: string, path: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (signal.aborted) {
+  const code = (error as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (error as Error).name === 'AbortError') {
     return new AppError('FIRECRACKER_TIMEOUT', `The Firecracker API of ${name} did not answer ${method} ${path} in time.`, {
       remedy: 'The VM may be stuck or its host overloaded; check its console, or stop it.',
       cause: error,

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFirecrackerClient } from '../electron/firecracker/client';
+import type { ApiConnector } from '../electron/firecracker/client';
+import { sshTcpConnector } from '../electron/firecracker/transports/ssh-tcp';
+import { sshUnixConnector } from '../electron/firecracker/transports/ssh-unix';
+import { unixConnector } from '../electron/firecracker/transports/unix';
+import { ensureTestUsers, startTestHost } from '../test/support/ssh-test-hosts';
+import { failureOf, startTestCore } from '../test/support/test-core';
+import type { BenchResult } from './harness';
+
+const REQUESTS = 2000;
+
+/** Median latency in µs of `GET /` over one warm keep-alive connection. */
+async function latency(connector: ApiConnector): Promise<number> {
+  const client = createFirecrackerClient({ connector, name: 'bench' });
+  try {
+    for (let i = 0; i < 100; i++) await client.describeInstance();
+    const samples: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const start = process.hrtime.bigint();
+      await client.describeInstance();
+      samples.push(Number(process.hrtime.bigint() - start) / 1000);
+    }
+    samples.sort((a, b) => a - b);
+    return samples[Math.floor(samples.length / 2)]!;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * `GET /` through each transport against the limit (plain HTTP on the same Unix socket) and
+ * against the tunnel a user would make by hand (`ssh -N -L local.sock:remote.sock`).
+ */
+export async function benchApiLatency(): Promise<BenchResult[]> {
+  const users = await ensureTestUsers();
+  const dir = await mkdtemp(join(tmpdir(), 'firedeck-bench-api-'));
+  await chmod(dir, 0o755);
+  const socket = join(dir, 'api.sock');
+  const body = JSON.stringify({ id: 'bench', state: 'Running', vmm_version: '1.12.0', app_name: 'Firecracker' });
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  await chmod(socket, 0o777);
+  const port = await new Promise<number>((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address() as { port: number };
+      probe.close(() => resolve(p));
+    });
+  });
+  const socat = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${socket}`], { stdio: 'ignore' });
+  const host = await startTestHost({ address: '127.0.0.21' });
+  const t = await startTestCore();
+  let tunnel: ChildProcess | undefined;
+  try {
+    const added = await t.call('hosts.add', { label: 'bench', address: host.address, port: host.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
+    await failureOf(t.call('hosts.connect', { id: added.id }));
+    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.fingerprint() });
+    await t.call('hosts.connect', { id: added.id });
+    const connection = t.core.hosts.connection(added.id);
+
+    const tunnelSocket = join(dir, 'tunnel.sock');
+    tunnel = spawn('ssh', ['-N', '-i', users.key.keyPath, '-p', String(host.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-L', `${tunnelSocket}:${socket}`, `${users.key.name}@${host.address}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !existsSync(tunnelSocket); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const direct = await latency(unixConnector(socket));
+    const openssh = await latency(unixConnector(tunnelSocket));
+    const sshUnix = await latency(sshUnixConnector(connection, socket));
+    const sshTcp = await latency(sshTcpConnector(connection, port));
+    return [
+      { name: 'GET / via ssh-unix vs OpenSSH tunnel', unit: 'µs', value: sshUnix, baseline: openssh, ratio: sshUnix / openssh, target: '<= 0.85' },
+      { name: 'GET / via ssh-unix vs direct socket', unit: 'µs', value: sshUnix, baseline: direct, ratio: sshUnix / direct, target: '<= 1.8' },
+      { name: 'GET / via ssh-tcp vs OpenSSH tunnel', unit: 'µs', value: sshTcp, baseline: openssh, ratio: sshTcp / openssh },
+    ];
+  } finally {
+    tunnel?.kill();
+    socat.kill();
+    server.close();
+    await t.close();
+    await host.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
