@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The Firecracker API emulator (a test double), run on test hosts as their `firecracker`. */
+export const emulatorPath = fileURLToPath(new URL('./bin/firecracker', import.meta.url));
+
+/** A 64-byte x86_64 ELF header: what the kernel check and the emulator read of a vmlinux. */
+export function x86KernelHeader(): Buffer {
+  const header = Buffer.alloc(4096);
+  header.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  header.writeUInt16LE(2, 16); // ET_EXEC
+  header.writeUInt16LE(62, 18); // EM_X86_64
+  return header;
+}
+
+/** An arm64 `Image` header: magic ARM\x64 at 0x38. */
+export function arm64KernelHeader(): Buffer {
+  const header = Buffer.alloc(4096);
+  header.set([0x41, 0x52, 0x4d, 0x64], 0x38);
+  return header;
+}
+
+/**
+ * Gives a test user's home what the setup wizard would install: the emulator as
+ * ~/.firedeck/bin/firecracker, and a kernel and rootfs under ~/.firedeck/images/ARCH.
+ */
+export async function installFirecrackerFor(user: string, arch: 'x86_64' | 'aarch64' = 'x86_64'): Promise<{ kernel: string; rootfs: string; wrongKernel: string }> {
+  const home = `/home/${user}/.firedeck`;
+  await mkdir(`${home}/bin`, { recursive: true });
+  await mkdir(`${home}/images/${arch}`, { recursive: true });
+  await copyFile(emulatorPath, `${home}/bin/firecracker`);
+  await chmod(`${home}/bin/firecracker`, 0o755);
+  const kernel = `${home}/images/${arch}/vmlinux-6.1.102`;
+  const rootfs = `${home}/images/${arch}/rootfs-ubuntu-22.04.ext4`;
+  const wrongKernel = `/home/${user}/wrong-arch-kernel`;
+  await writeFile(kernel, arch === 'x86_64' ? x86KernelHeader() : arm64KernelHeader());
+  await writeFile(rootfs, Buffer.alloc(1024 * 1024));
+  await writeFile(wrongKernel, arch === 'x86_64' ? arm64KernelHeader() : x86KernelHeader());
+  execFileSync('chown', ['-R', `${user}:${user}`, home, wrongKernel]);
+  return { kernel, rootfs, wrongKernel };
+}
+
+/** Processes of `user` whose command line mentions `text` (to prove nothing leaked). */
+export function processesOf(user: string, text: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-u', user, '-a', '-f', text], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
