@@ -66,7 +66,9 @@ export function contentSecurityPolicy(options: { connectSrc?: readonly string[] 
   const directives: Record<string, readonly string[]> = {
     'default-src': ["'self'"],
     'script-src': ["'self'"],
-    'style-src': ["'self'"],
+    // xterm.js (the serial console) writes its theme into a <style> element it creates. Inline
+    // styles cannot run code; scripts stay limited to the app's own files.
+    'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:'],
     'font-src': ["'self'"],
     'connect-src': ["'self'", ...(options.connectSrc ?? [])],

@@ -6,6 +6,8 @@ export interface VmPaths {
   dir: string;
   socket: string;
   log: string;
+  /** Firecracker's own log, kept out of the console log so the console shows only the guest. */
+  fcLog: string;
   fifo: string;
   pid: string;
   config: string;
@@ -24,6 +26,7 @@ export function vmPaths(firedeckDir: string, id: string): VmPaths {
     dir,
     socket: `${dir}/api.sock`,
     log: `${dir}/console.log`,
+    fcLog: `${dir}/firecracker.log`,
     fifo: `${dir}/console.in`,
     pid: `${dir}/firecracker.pid`,
     config: `${dir}/config.json`,
@@ -42,6 +45,7 @@ export function prepareScript(p: VmPaths, config: unknown): string {
     `mkdir -p -- ${shq(p.dir)}`,
     `mkfifo -m 600 -- ${shq(p.fifo)}`,
     `: > ${shq(p.log)}`,
+    `: > ${shq(p.fcLog)}`,
     `printf '%s' ${shq(JSON.stringify(config))} > ${shq(p.config)}`,
   ].join('\n');
 }
@@ -56,11 +60,11 @@ export function startScript(p: VmPaths, binary: string, id: string): string {
   return [
     `cd -- ${shq(p.dir)}`,
     `rm -f -- ${shq(p.socket)} ${shq(p.stopped)}`,
-    `setsid ${shq(binary)} --api-sock ${shq(p.socket)} --id ${shq(id)} 0<>${shq(p.fifo)} >>${shq(p.log)} 2>&1 &`,
+    `setsid ${shq(binary)} --api-sock ${shq(p.socket)} --id ${shq(id)} --log-path ${shq(p.fcLog)} 0<>${shq(p.fifo)} >>${shq(p.log)} 2>&1 &`,
     `echo $! > ${shq(p.pid)}`,
     'i=0',
     `while [ ! -S ${shq(p.socket)} ] && [ $i -lt 100 ]; do`,
-    `  if ! kill -0 "$(cat ${shq(p.pid)})" 2>/dev/null; then tail -n 20 ${shq(p.log)}; exit 3; fi`,
+    `  if ! kill -0 "$(cat ${shq(p.pid)})" 2>/dev/null; then tail -n 20 ${shq(p.log)} ${shq(p.fcLog)}; exit 3; fi`,
     '  sleep 0.05; i=$((i+1))',
     'done',
     `[ -S ${shq(p.socket)} ] || exit 4`,
