@@ -19,6 +19,7 @@ test('a new user sees the shell, the next step on every view, and can move aroun
   await expect(page.getByRole('region', { name: 'No workspaces yet' })).toBeVisible();
 
   // Empty states lead to the next step.
+  await app.goTo('MicroVMs');
   await page.getByRole('button', { name: 'Add a host first' }).click();
   await expect(app.heading()).toHaveText('Hosts');
 
