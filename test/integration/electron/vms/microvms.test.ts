@@ -123,6 +123,20 @@ describe('the truth about microVMs', () => {
     await t.call('vms.delete', { hostId: again, id: 'doomed' });
   });
 
+  it('keeps the last known state while the host is unreachable, and refreshes when it is back', async () => {
+    const hostId = await connect(host);
+    await create(hostId, 'steady');
+    await host.kill(); // sshd and every session die; the VM's own process does not
+    const whileDown = await t.call('vms.list');
+    expect(whileDown.find((vm) => vm.id === 'steady')).toMatchObject({ state: 'running' });
+    const back = t.nextEvent('hosts.changed', (h) => h.id === hostId && h.connection.state === 'connected', 20_000);
+    await host.start();
+    await back;
+    expect((await t.call('vms.list')).find((vm) => vm.id === 'steady')).toMatchObject({ state: 'running' });
+    await t.call('vms.kill', { hostId, id: 'steady' });
+    await t.call('vms.delete', { hostId, id: 'steady' });
+  });
+
   it('finds a VM that is still running after the backend restarts', async () => {
     const hostId = await connect(host);
     await create(hostId, 'survivor');
