@@ -114,27 +114,28 @@ export function deleteScript(p: VmPaths): string {
 
 /**
  * One round trip that lists every VM of the host: id, whether its recorded process is still
- * the Firecracker serving that run directory (a reused pid is not), its config, and for a dead
- * one the end of its console log. Values are base64 so nothing in a log can break the framing.
+ * the Firecracker of that run directory (its cwd is the directory, so a reused pid is not), its
+ * config (one JSON line), and for a dead one the end of its console log (base64, so nothing in
+ * a log can break the framing). Only shell builtins run per live VM: with 50 VMs a fork each
+ * would cost more than the whole refresh may take.
  */
 export function discoveryScript(firedeckDir: string): string {
   const vms = shq(`${firedeckDir}/vms`);
   return [
     `for d in ${vms}/*/; do`,
     '  [ -d "$d" ] || continue',
-    '  id=$(basename "$d")',
-    '  echo "@vm $id"',
-    '  pid=$(cat "$d/firecracker.pid" 2>/dev/null)',
-    '  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr "\\0" " " < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "${d}api.sock"; then',
+    '  d=${d%/}',
+    '  echo "@vm ${d##*/}"',
+    '  pid=; read -r pid < "$d/firecracker.pid" 2>/dev/null',
+    '  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "/proc/$pid/cwd" -ef "$d" ]; then',
     '    echo "alive yes"',
     '  else',
     '    echo "alive no"',
     '    echo "log $(tail -n 15 "$d/console.log" 2>/dev/null | base64 | tr -d "\\n")"',
     '  fi',
     '  [ -e "$d/stopped" ] && echo "stopped yes"',
-    '  echo "config $(base64 < "$d/config.json" 2>/dev/null | tr -d "\\n")"',
-    '  echo "started $(stat -c %Y "$d/firecracker.pid" 2>/dev/null)"',
-    '  echo "bridge $(cat "$d/bridge.port" 2>/dev/null)"',
+    '  config=; read -r config < "$d/config.json" 2>/dev/null; echo "config $config"',
+    '  port=; read -r port < "$d/bridge.port" 2>/dev/null; echo "bridge $port"',
     'done',
   ].join('\n');
 }
@@ -165,12 +166,13 @@ export function parseDiscovery(output: string): DiscoveredVm[] {
     if (key === 'stopped') current.stopped = true;
     if (key === 'config' && value) {
       try {
-        current.config = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+        current.config = JSON.parse(value);
+        const createdAt = (current.config as { createdAt?: unknown }).createdAt;
+        if (typeof createdAt === 'string') current.startedAt = createdAt;
       } catch {
         // a damaged config.json: the VM is still listed, with what can be known
       }
     }
-    if (key === 'started' && /^\d+$/.test(value)) current.startedAt = new Date(Number(value) * 1000).toISOString();
     if (key === 'log' && value) current.lastLog = Buffer.from(value, 'base64').toString('utf8').split('\n').filter((l) => l !== '');
     if (key === 'bridge' && /^\d+$/.test(value)) current.bridgePort = Number(value);
   }
