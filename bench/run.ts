@@ -8,12 +8,16 @@ import { benchFsJail } from './fs-jail.bench';
 import { printTable, writeResults } from './harness';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
+import { benchPollingMemory, benchVmList } from './vm-list.bench';
 
 const only = process.argv.slice(2);
 const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['fsjail', benchFsJail],
   ['push', benchPush],
   ['api', benchApiLatency],
+  ['list', benchVmList],
+  // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
+  ['memory', benchPollingMemory],
 ];
 
 const results: BenchResult[] = [];

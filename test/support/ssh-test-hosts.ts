@@ -64,9 +64,30 @@ export function ensureTestUsers(): Promise<TestUsers> {
   return usersReady;
 }
 
+/**
+ * One more login user with the test key authorised, for tests that need hosts with separate
+ * homes (e.g. several hosts each with its own ~/.firedeck). Pass it to startTestHost's `users`.
+ */
+export async function ensureKeyUser(name: string): Promise<string> {
+  const users = await ensureTestUsers();
+  try {
+    execFileSync('id', [name], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', name]);
+  }
+  execFileSync('usermod', ['-p', '*', name]);
+  const sshDir = `/home/${name}/.ssh`;
+  await mkdir(sshDir, { recursive: true });
+  await writeFile(join(sshDir, 'authorized_keys'), await readFile(`${users.key.keyPath}.pub`, 'utf8'));
+  execFileSync('chown', ['-R', `${name}:${name}`, sshDir]);
+  return name;
+}
+
 export interface TestHostOptions {
   /** A loopback address of its own, e.g. 127.0.0.2. */
   address: string;
+  /** Users besides the two standard ones that may log in (see ensureKeyUser). */
+  users?: string[];
   /** sshd's `AllowStreamLocalForwarding` (ssh-unix transport); default yes. */
   allowStreamLocalForwarding?: boolean;
 }
@@ -114,7 +135,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       'KbdInteractiveAuthentication no',
       'UsePAM no',
       'PermitRootLogin no',
-      `AllowUsers ${users.key.name} ${users.password.name}`,
+      `AllowUsers ${[users.key.name, users.password.name, ...(options.users ?? [])].join(' ')}`,
       `AllowStreamLocalForwarding ${options.allowStreamLocalForwarding === false ? 'no' : 'yes'}`,
       'AllowTcpForwarding yes',
       'Subsystem sftp internal-sftp',

@@ -1,9 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The Firecracker API emulator (a test double), run on test hosts as their `firecracker`. */
-export const emulatorPath = fileURLToPath(new URL('./bin/firecracker', import.meta.url));
+/**
+ * The Firecracker API emulator (a test double), run on test hosts as their `firecracker`. Found
+ * by walking up from this module, which also works when the benchmarks bundle it into dist/.
+ */
+export const emulatorPath = (() => {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'test', 'support', 'bin', 'firecracker');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('test/support/bin/firecracker not found above this module');
+})();
 
 /** A 64-byte x86_64 ELF header: what the kernel check and the emulator read of a vmlinux. */
 export function x86KernelHeader(): Buffer {
