@@ -19,6 +19,9 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
   const [memory, setMemory] = useState('256');
   const [kernel, setKernel] = useState('');
   const [rootfs, setRootfs] = useState('');
+  const [tap, setTap] = useState('');
+  const [mac, setMac] = useState('');
+  const [mmds, setMmds] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -33,9 +36,27 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    let metadata: Record<string, unknown> | undefined;
+    if (mmds.trim()) {
+      try {
+        metadata = JSON.parse(mmds) as Record<string, unknown>;
+      } catch {
+        return setErrors({ mmds: 'The metadata must be a JSON object, e.g. {"role": "ci"}.' });
+      }
+    }
     setBusy(true);
     setFormError(undefined);
-    const result = await create({ hostId, id, ...(name.trim() ? { name } : {}), vcpus: Number(vcpus), memoryMib: Number(memory), kernel: chosenKernel, rootfs: chosenRootfs });
+    const result = await create({
+      hostId,
+      id,
+      ...(name.trim() ? { name } : {}),
+      vcpus: Number(vcpus),
+      memoryMib: Number(memory),
+      kernel: chosenKernel,
+      rootfs: chosenRootfs,
+      ...(tap.trim() ? { network: { tap: tap.trim(), mac: mac.trim() || randomMac() } } : {}),
+      ...(metadata ? { mmds: metadata } : {}),
+    });
     setBusy(false);
     if (result.ok) return onCreated(result.vm);
     setErrors(result.fieldErrors);
@@ -115,6 +136,20 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
               ))}
             </select>
           </Field>
+          <details className="advanced">
+            <summary>Network and metadata (optional)</summary>
+            <div className="field-row">
+              <Field label="Tap device" hint="Created with sudo on the host when missing." error={errors['network.tap']}>
+                <input value={tap} onChange={(event) => setTap(event.target.value)} spellCheck={false} placeholder="fc-tap0" />
+              </Field>
+              <Field label="MAC" hint="Empty: a random local one." error={errors['network.mac']}>
+                <input value={mac} onChange={(event) => setMac(event.target.value)} spellCheck={false} placeholder="06:00:ac:10:00:02" />
+              </Field>
+            </div>
+            <Field label="MMDS metadata (JSON)" hint="Served to the guest at 169.254.169.254; needs the network interface." error={errors.mmds}>
+              <textarea value={mmds} onChange={(event) => setMmds(event.target.value)} spellCheck={false} rows={3} />
+            </Field>
+          </details>
           {busy && steps.length > 0 && (
             <ol className="step-list" aria-label="Boot steps">
               {steps.map((s) => (
@@ -128,4 +163,10 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
       )}
     </Dialog>
   );
+}
+
+/** A locally administered unicast MAC (first octet 06), as Firecracker's examples use. */
+function randomMac(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return ['06', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }

@@ -160,6 +160,16 @@ describe('the truth about microVMs', () => {
     expect(greedy).toMatchObject({ code: 'INVALID_INPUT' });
   });
 
+  it('a failing boot step names itself and undoes the steps before it', async () => {
+    const hostId = await connect(host);
+    // The test user has no sudo, so the missing tap device cannot be created.
+    const failed = await failureOf(create(hostId, 'no-tap', { network: { tap: 'fdtap-missing', mac: '06:00:ac:10:00:02' } }));
+    expect(failed).toMatchObject({ code: 'HOST_COMMAND_FAILED', details: { step: 'fc.putNetworkInterface' } });
+    expect(failed.message).toContain('fdtap-missing');
+    expect(existsSync(runDir('no-tap'))).toBe(false);
+    expect(processesOf(users.key.name, runDir('no-tap'))).toEqual([]);
+  });
+
   it('snapshots a running VM and restores it into a new one', async () => {
     const hostId = await connect(host);
     await create(hostId, 'snap-src');
