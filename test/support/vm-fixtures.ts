@@ -33,20 +33,25 @@ export function arm64KernelHeader(): Buffer {
 }
 
 /**
- * Gives a test user's home what the setup wizard would install: the emulator as
+ * Gives a test user's home what the setup wizard would install: Firecracker as
  * ~/.firedeck/bin/firecracker, and a kernel and rootfs under ~/.firedeck/images/ARCH.
+ *
+ * On a KVM host, FIRECRACKER_BIN (with FIRECRACKER_KERNEL and FIRECRACKER_ROOTFS) puts the real
+ * binary and a bootable guest there instead, so the same scenarios run against real Firecracker.
  */
 export async function installFirecrackerFor(user: string, arch: 'x86_64' | 'aarch64' = 'x86_64'): Promise<{ kernel: string; rootfs: string; wrongKernel: string }> {
   const home = `/home/${user}/.firedeck`;
   await mkdir(`${home}/bin`, { recursive: true });
   await mkdir(`${home}/images/${arch}`, { recursive: true });
-  await copyFile(emulatorPath, `${home}/bin/firecracker`);
+  await copyFile(process.env.FIRECRACKER_BIN ?? emulatorPath, `${home}/bin/firecracker`);
   await chmod(`${home}/bin/firecracker`, 0o755);
   const kernel = `${home}/images/${arch}/vmlinux-6.1.102`;
   const rootfs = `${home}/images/${arch}/rootfs-ubuntu-22.04.ext4`;
   const wrongKernel = `/home/${user}/wrong-arch-kernel`;
-  await writeFile(kernel, arch === 'x86_64' ? x86KernelHeader() : arm64KernelHeader());
-  await writeFile(rootfs, Buffer.alloc(1024 * 1024));
+  if (process.env.FIRECRACKER_KERNEL) await copyFile(process.env.FIRECRACKER_KERNEL, kernel);
+  else await writeFile(kernel, arch === 'x86_64' ? x86KernelHeader() : arm64KernelHeader());
+  if (process.env.FIRECRACKER_ROOTFS) await copyFile(process.env.FIRECRACKER_ROOTFS, rootfs);
+  else await writeFile(rootfs, Buffer.alloc(1024 * 1024));
   await writeFile(wrongKernel, arch === 'x86_64' ? arm64KernelHeader() : x86KernelHeader());
   execFileSync('chown', ['-R', `${user}:${user}`, home, wrongKernel]);
   return { kernel, rootfs, wrongKernel };
