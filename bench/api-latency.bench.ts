@@ -12,7 +12,7 @@ import { sshTcpConnector } from '../electron/firecracker/transports/ssh-tcp';
 import { sshUnixConnector } from '../electron/firecracker/transports/ssh-unix';
 import { unixConnector } from '../electron/firecracker/transports/unix';
 import { ensureTestUsers, startTestHost } from '../test/support/ssh-test-hosts';
-import { failureOf, startTestCore } from '../test/support/test-core';
+import { connectTestHost, startTestCore } from '../test/support/test-core';
 import type { BenchResult } from './harness';
 
 const REQUESTS = 2000;
@@ -62,11 +62,7 @@ export async function benchApiLatency(): Promise<BenchResult[]> {
   const t = await startTestCore();
   let tunnel: ChildProcess | undefined;
   try {
-    const added = await t.call('hosts.add', { label: 'bench', address: host.address, port: host.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
-    await failureOf(t.call('hosts.connect', { id: added.id }));
-    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.fingerprint() });
-    await t.call('hosts.connect', { id: added.id });
-    const connection = t.core.hosts.connection(added.id);
+    const connection = t.core.hosts.connection(await connectTestHost(t, host));
 
     const tunnelSocket = join(dir, 'tunnel.sock');
     tunnel = spawn('ssh', ['-N', '-i', users.key.keyPath, '-p', String(host.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-L', `${tunnelSocket}:${socket}`, `${users.key.name}@${host.address}`], { stdio: 'ignore' });

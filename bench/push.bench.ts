@@ -4,7 +4,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureTestUsers, startTestHost } from '../test/support/ssh-test-hosts';
-import { failureOf, startTestCore } from '../test/support/test-core';
+import { connectTestHost, startTestCore } from '../test/support/test-core';
 import { bestSeconds } from './harness';
 import type { BenchResult } from './harness';
 
@@ -21,10 +21,7 @@ export async function benchPush(): Promise<BenchResult[]> {
   const host = await startTestHost({ address: '127.0.0.20' });
   const t = await startTestCore();
   try {
-    const added = await t.call('hosts.add', { label: 'bench', address: host.address, port: host.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
-    await failureOf(t.call('hosts.connect', { id: added.id }));
-    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.fingerprint() });
-    await t.call('hosts.connect', { id: added.id });
+    const hostId = await connectTestHost(t, host);
     await t.call('workspaces.create', { id: 'bench' });
     const file = join(t.dataDir, 'workspaces', 'bench', 'payload.bin');
     await writeRandom(file, SIZE);
@@ -35,10 +32,10 @@ export async function benchPush(): Promise<BenchResult[]> {
       '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
       file, `${users.key.name}@${host.address}:/home/${users.key.name}/scp-payload.bin`,
     ];
-    const firedeck = () => t.call('workspaces.push', { workspaceId: 'bench', path: 'payload.bin', hostId: added.id, transferId: randomUUID() });
+    const firedeck = () => t.call('workspaces.push', { workspaceId: 'bench', path: 'payload.bin', hostId, transferId: randomUUID() });
     // The transfer alone, without the checks around it: where the remaining gap to scp lies.
     const rawFastPut = () =>
-      t.core.hosts.connection(added.id).withClient(
+      t.core.hosts.connection(hostId).withClient(
         (client) =>
           new Promise<void>((resolve, reject) =>
             client.sftp((error, sftp) => {

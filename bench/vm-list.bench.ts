@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ensureKeyUser, ensureTestUsers, startTestHost } from '../test/support/ssh-test-hosts';
 import type { TestHost } from '../test/support/ssh-test-hosts';
-import { startTestCore } from '../test/support/test-core';
+import { connectTestHost, startTestCore } from '../test/support/test-core';
 import type { TestCore } from '../test/support/test-core';
 import { installFirecrackerFor } from '../test/support/vm-fixtures';
 import type { BenchResult } from './harness';
@@ -19,7 +19,6 @@ interface Fleet {
 
 /** 4 sshd hosts, each with its own user and 50 emulated Firecracker processes, and a backend connected to all. */
 async function startFleet(pollMs: number): Promise<Fleet> {
-  const keys = await ensureTestUsers();
   const hosts: Fleet['hosts'] = [];
   for (let i = 1; i <= HOSTS; i++) {
     const user = await ensureKeyUser(`fdbench-${i}`);
@@ -39,13 +38,7 @@ async function startFleet(pollMs: number): Promise<Fleet> {
     hosts.push({ test: await startTestHost({ address: `127.0.0.${30 + i}`, users: [user] }), user, id: '' });
   }
   const t = await startTestCore({ vmPollMs: pollMs });
-  for (const host of hosts) {
-    const added = await t.call('hosts.add', { label: host.user, address: host.test.address, port: host.test.port, user: host.user, auth: { method: 'key', keyPath: keys.key.keyPath } });
-    await t.call('hosts.connect', { id: added.id }).catch(() => {});
-    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.test.fingerprint() });
-    await t.call('hosts.connect', { id: added.id });
-    host.id = added.id;
-  }
+  for (const host of hosts) host.id = await connectTestHost(t, host.test, { user: host.user, label: host.user });
   return {
     hosts,
     t,

@@ -4,6 +4,7 @@ import type { Settings, Theme } from '../../shared/channels/settings';
 import { Field } from '../components/Field';
 import { PageHeader } from '../components/PageHeader';
 import { useAppStore } from '../store/context';
+import { ErrorBanner } from '../components/ErrorBanner';
 
 type Draft = Pick<Settings, 'firecrackerVersion' | 'firecrackerReleaseBaseUrl' | 'imageBaseUrl'>;
 
@@ -72,13 +73,10 @@ export function SettingsView() {
         <form className="card" aria-labelledby="downloads" onSubmit={(event) => void submit(event)} noValidate>
           <h2 id="downloads">Downloads</h2>
           {error && (
-            <div className="banner banner-error" role="alert">
-              <div>
-                <strong>Settings were not saved.</strong>
-                <p>{Object.keys(fieldErrors).length > 0 ? 'Correct the fields marked below.' : error.message}</p>
-                {error.remedy && <p>{error.remedy}</p>}
-              </div>
-            </div>
+            <ErrorBanner
+              title="Settings were not saved."
+              error={Object.keys(fieldErrors).length > 0 ? { message: 'Correct the fields marked below.' } : error}
+            />
           )}
           <Field label="Firecracker version" hint="Installed by the host setup wizard." error={fieldErrors.firecrackerVersion}>
             <input value={draft.firecrackerVersion} onChange={edit('firecrackerVersion')} spellCheck={false} />

@@ -5,6 +5,7 @@ import type { Core, CoreOptions } from '../../electron/core';
 import type { ChannelName, InputOf, OutputOf } from '../../shared/contract';
 import type { AppErrorShape } from '../../shared/errors';
 import type { EventMap, EventName } from '../../shared/events';
+import { ensureTestUsers } from './ssh-test-hosts';
 import { makeTempDir } from './temp-dir';
 
 export class CallFailed extends Error {
@@ -79,4 +80,30 @@ export async function failureOf(promise: Promise<unknown>): Promise<AppErrorShap
     throw error;
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * Adds a test host to the backend and connects to it by key as a user would: connect, and when
+ * the key is still unknown, trust the fingerprint the host really has, then connect again.
+ * Returns the host's id.
+ */
+export async function connectTestHost(
+  t: TestCore,
+  host: { address: string; port: number; fingerprint(): Promise<string> },
+  options: { user?: string; label?: string } = {},
+): Promise<string> {
+  const users = await ensureTestUsers();
+  const added = await t.call('hosts.add', {
+    label: options.label ?? `host ${host.address}`,
+    address: host.address,
+    port: host.port,
+    user: options.user ?? users.key.name,
+    auth: { method: 'key', keyPath: users.key.keyPath },
+  });
+  const unknown = await t.call('hosts.connect', { id: added.id }).then(() => null, (error: unknown) => error);
+  if (unknown) {
+    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.fingerprint() });
+    await t.call('hosts.connect', { id: added.id });
+  }
+  return added.id;
 }

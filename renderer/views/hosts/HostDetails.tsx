@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostProbe, HostSummary } from '../../../shared/channels/hosts';
-import { Icon } from '../../components/Icon';
 import { KvmBadge } from '../../components/KvmBadge';
 import { ConnectionStatus } from '../../components/StatusDot';
 import { useAppStore } from '../../store/context';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 const authLabel = (host: HostSummary) =>
   host.auth.method === 'key' ? `Key file ${host.auth.keyPath}` : host.auth.method === 'agent' ? `SSH agent${host.auth.agentSocket ? ` (${host.auth.agentSocket})` : ''}` : 'Password';
@@ -56,15 +56,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
         </div>
       </header>
 
-      {failure && (
-        <div className={`banner ${failure.code === 'HOST_KEY_UNKNOWN' || failure.code === 'SECRET_REQUIRED' ? 'banner-warning' : 'banner-error'}`} role="alert">
-          <Icon name="warning" />
-          <div>
-            <strong>{failure.message}</strong>
-            {failure.remedy && <p>{failure.remedy}</p>}
-          </div>
-        </div>
-      )}
+      {failure && <ErrorBanner error={failure} tone={failure.code === 'HOST_KEY_UNKNOWN' || failure.code === 'SECRET_REQUIRED' ? 'warning' : 'error'} />}
 
       <div className="details-grid">
         <section className="card" aria-labelledby="connection-heading">

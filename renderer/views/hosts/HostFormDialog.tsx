@@ -4,6 +4,7 @@ import type { FirecrackerTransport, HostAuth, HostInput, HostSummary, SshConfigH
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { useAppStore } from '../../store/context';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 interface Draft {
   label: string;
@@ -147,14 +148,7 @@ export function HostFormDialog({ host, onClose, onSaved }: { host?: HostSummary;
             {importError && <span className="field-hint">{importError}</span>}
           </div>
         )}
-        {formError && (
-          <div className="banner banner-error" role="alert">
-            <div>
-              <strong>The host was not saved.</strong>
-              <p>{formError}</p>
-            </div>
-          </div>
-        )}
+        {formError && <ErrorBanner title="The host was not saved." error={{ message: formError }} />}
         <Field label="Name" hint="How the host appears in Firedeck." error={errors.label}>
           <input value={draft.label} onChange={set('label')} />
         </Field>

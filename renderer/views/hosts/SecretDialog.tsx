@@ -5,6 +5,7 @@ import type { AppErrorShape } from '../../../shared/errors';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { useAppStore } from '../../store/context';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 /** Asks for a password or key passphrase; offers to remember it only where the OS can encrypt it. */
 export function SecretDialog({ host, error, onSubmit, onClose }: { host: HostSummary; error: AppErrorShape; onSubmit(value: string, remember: boolean): void; onClose(): void }) {
@@ -35,14 +36,7 @@ export function SecretDialog({ host, error, onSubmit, onClose }: { host: HostSum
       }
     >
       <form id="secret-form" className="form-grid" onSubmit={submit}>
-        {retry && (
-          <div className="banner banner-error" role="alert">
-            <div>
-              <strong>{error.message}</strong>
-              {error.remedy && <p>{error.remedy}</p>}
-            </div>
-          </div>
-        )}
+        {retry && <ErrorBanner error={error} />}
         <Field label={passphrase ? `Passphrase for ${host.auth.method === 'key' ? host.auth.keyPath : 'the key'}` : 'Password'}>
           <input type="password" value={value} onChange={(event) => setValue(event.target.value)} autoFocus autoComplete="off" />
         </Field>

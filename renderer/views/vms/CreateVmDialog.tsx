@@ -6,6 +6,7 @@ import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { useAppStore } from '../../store/context';
 import { selectHostList } from '../../store/hosts-slice';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCreated(vm: VmSummary): void }) {
   const hosts = useAppStore(useShallow((s) => selectHostList(s).filter((h) => h.connection.state === 'connected')));
@@ -83,14 +84,7 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
         <p>Connect to a host first (Hosts view); microVMs run there.</p>
       ) : (
         <form id="vm-form" className="form-grid" onSubmit={(event) => void submit(event)} noValidate>
-          {formError && (
-            <div className="banner banner-error" role="alert">
-              <div>
-                <strong>The microVM was not created.</strong>
-                <p>{formError}</p>
-              </div>
-            </div>
-          )}
+          {formError && <ErrorBanner title="The microVM was not created." error={{ message: formError }} />}
           <Field label="Host" error={errors.hostId}>
             <select value={hostId} onChange={(event) => setHostId(event.target.value)}>
               {hosts.map((h) => (

@@ -1,10 +1,10 @@
 import type { VmSummary } from '../../../shared/channels/vms';
-import { Icon } from '../../components/Icon';
 import { useAppStore } from '../../store/context';
 import { vmKey } from '../../store/vms-slice';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmStateBadge } from './VmStateBadge';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 export function VmDetails({ vm }: { vm: VmSummary }) {
   const select = useAppStore((s) => s.vms.select);
@@ -27,15 +27,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           <VmActions vm={vm} />
         </div>
       </header>
-      {error && (
-        <div className="banner banner-error" role="alert">
-          <Icon name="warning" />
-          <div>
-            <strong>{error.message}</strong>
-            {error.remedy && <p>{error.remedy}</p>}
-          </div>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} />}
       <div className="details-grid">
         <section className="card" aria-labelledby="vm-config">
           <h2 id="vm-config">Configuration</h2>

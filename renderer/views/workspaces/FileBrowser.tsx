@@ -7,6 +7,7 @@ import { useAppStore } from '../../store/context';
 import { joinPath } from '../../store/workspaces-slice';
 import { FileEditor } from './FileEditor';
 import { PushPanel } from './PushPanel';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 type Ask = { kind: 'file' } | { kind: 'folder' } | { kind: 'rename'; entry: WorkspaceEntry } | null;
 
@@ -86,18 +87,7 @@ export function FileBrowser({ workspaceId }: { workspaceId: string }) {
           </div>
         </div>
 
-        {error && (
-          <div className="banner banner-error" role="alert">
-            <Icon name="warning" />
-            <div>
-              <strong>{error.message}</strong>
-              {error.remedy && <p>{error.remedy}</p>}
-            </div>
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={actions.dismissError}>
-              <Icon name="close" size={16} />
-            </button>
-          </div>
-        )}
+        {error && <ErrorBanner error={error} onDismiss={actions.dismissError} />}
 
         {ask && (
           <form

@@ -13,9 +13,9 @@ import { sshTcpConnector } from '../../../../electron/firecracker/transports/ssh
 import { sshUnixConnector } from '../../../../electron/firecracker/transports/ssh-unix';
 import { tcpConnector } from '../../../../electron/firecracker/transports/tcp';
 import { unixConnector } from '../../../../electron/firecracker/transports/unix';
-import { ensureTestUsers, startTestHost } from '../../../support/ssh-test-hosts';
+import { startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
-import { startTestCore } from '../../../support/test-core';
+import { connectTestHost, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
 
 // A stand-in API socket answering like Firecracker: the transports only move bytes, so any HTTP
@@ -29,16 +29,7 @@ let host: TestHost;
 let forbidding: TestHost;
 let t: TestCore;
 
-async function connectTo(test: TestHost) {
-  const users = await ensureTestUsers();
-  const added = await t.call('hosts.add', { label: 'api', address: test.address, port: test.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
-  const first = await t.call('hosts.connect', { id: added.id }).then(() => null, (e: unknown) => e);
-  if (first) {
-    await t.call('hosts.trustKey', { id: added.id, fingerprint: await test.fingerprint() });
-    await t.call('hosts.connect', { id: added.id });
-  }
-  return t.core.hosts.connection(added.id);
-}
+const connectTo = async (test: TestHost) => t.core.hosts.connection(await connectTestHost(t, test));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'firedeck-api-'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTestUsers, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
-import { failureOf, startTestCore } from '../../../support/test-core';
+import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
 
 let t: TestCore;
@@ -84,13 +84,7 @@ describe('pushing to a host', () => {
   });
   afterAll(() => host.stop());
 
-  async function connectedHost() {
-    const added = await t.call('hosts.add', { label: 'push target', address: host.address, port: host.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
-    await failureOf(t.call('hosts.connect', { id: added.id }));
-    await t.call('hosts.trustKey', { id: added.id, fingerprint: await host.fingerprint() });
-    await t.call('hosts.connect', { id: added.id });
-    return added.id;
-  }
+  const connectedHost = () => connectTestHost(t, host);
   const remote = (path: string) => `/home/${users.key.name}/.firedeck/workspaces/vm-1/${path}`;
 
   it('copies a file with progress and a matching SHA-256 on arrival', async () => {

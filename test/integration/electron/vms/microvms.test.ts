@@ -6,7 +6,7 @@ import { createFirecrackerClient } from '../../../../electron/firecracker/client
 import { sshUnixConnector } from '../../../../electron/firecracker/transports/ssh-unix';
 import { ensureTestUsers, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
-import { failureOf, startTestCore } from '../../../support/test-core';
+import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
 import { installFirecrackerFor, processesOf } from '../../../support/vm-fixtures';
 
@@ -38,15 +38,7 @@ afterEach(async () => {
   await t.close();
 });
 
-async function connect(test: TestHost): Promise<string> {
-  const added = await t.call('hosts.add', { label: `host ${test.address}`, address: test.address, port: test.port, user: users.key.name, auth: { method: 'key', keyPath: users.key.keyPath } });
-  const first = await t.call('hosts.connect', { id: added.id }).then(() => null, (e: unknown) => e);
-  if (first) {
-    await t.call('hosts.trustKey', { id: added.id, fingerprint: await test.fingerprint() });
-    await t.call('hosts.connect', { id: added.id });
-  }
-  return added.id;
-}
+const connect = (test: TestHost) => connectTestHost(t, test);
 
 const create = (hostId: string, id: string, extra: Record<string, unknown> = {}) =>
   t.call('vms.create', { hostId, id, vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs, ...extra });
