@@ -8,6 +8,11 @@ export const systemPackages = {
   chromium: '/usr/bin/chromium',
   'openssh-server': '/usr/sbin/sshd',
   'openssh-client': '/usr/bin/ssh-keygen',
+  socat: '/usr/bin/socat',
+  curl: '/usr/bin/curl',
+  'squashfs-tools': '/usr/bin/mksquashfs',
+  'e2fsprogs': '/usr/sbin/mkfs.ext4',
+  procps: '/usr/bin/pgrep',
 };
 
 export function ensureSystemPackages(log = console.log) {
