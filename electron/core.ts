@@ -17,6 +17,9 @@ import { createWorkspaceRoutes } from './sandbox/routes.js';
 import { createWorkspaceService } from './sandbox/workspace-service.js';
 import { createSecretStore } from './secrets/secret-store.js';
 import { createVmRoutes } from './vms/routes.js';
+import { guestPublicKey } from './wizard/guest-key.js';
+import { createWizardRoutes } from './wizard/routes.js';
+import { createWizardService } from './wizard/wizard-service.js';
 import { createVmService } from './vms/vm-service.js';
 import type { SecretCipher } from './secrets/secret-store.js';
 import { createSettingsRoutes } from './settings/routes.js';
@@ -108,6 +111,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
     ...createImageRoutes(createImageService({ hosts })),
+    ...createWizardRoutes(createWizardService({ hosts, settings, events, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 
   return {

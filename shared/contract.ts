@@ -4,6 +4,7 @@ import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
 import { settingsChannels } from './channels/settings.js';
 import { vmsChannels } from './channels/vms.js';
+import { wizardChannels } from './channels/wizard.js';
 import { workspacesChannels } from './channels/workspaces.js';
 import type { ChannelDef } from './channel.js';
 
@@ -18,6 +19,7 @@ export const channels = {
   ...workspacesChannels,
   ...vmsChannels,
   ...imagesChannels,
+  ...wizardChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -2,6 +2,7 @@ import type { Notice } from './channels/app.js';
 import type { HostSummary } from './channels/hosts.js';
 import type { Settings } from './channels/settings.js';
 import type { VmSummary } from './channels/vms.js';
+import type { SetupStepState } from './channels/wizard.js';
 
 /** Every event main pushes to the renderer: name → payload. Names are past tense. */
 export interface EventMap {
@@ -19,11 +20,13 @@ export interface EventMap {
   'vms.consoleClosed': { sessionId: string; reason: string };
   /** One step of a long operation (create, restore) finished or started. */
   'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'failed' | 'undone' };
+  /** A host setup step changed (status, commands, progress). */
+  'wizard.stepProgressed': { hostId: string; step: SetupStepState; running: boolean };
 }
 
 export type EventName = keyof EventMap;
 
-export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised', 'hosts.changed', 'hosts.removed', 'workspaces.pushProgressed', 'vms.changed', 'vms.removed', 'vms.consoleOutput', 'vms.consoleClosed', 'vms.stepProgressed'];
+export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised', 'hosts.changed', 'hosts.removed', 'workspaces.pushProgressed', 'vms.changed', 'vms.removed', 'vms.consoleOutput', 'vms.consoleClosed', 'vms.stepProgressed', 'wizard.stepProgressed'];
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
