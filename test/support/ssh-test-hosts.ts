@@ -225,3 +225,25 @@ async function waitForPort(address: string, port: number, describe: () => string
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Makes a test user's SSH sessions see stand-in commands first (e.g. a `uname` that answers
+ * aarch64, or a `curl` that cannot reach anything), through ~/bin at the front of PATH set in
+ * ~/.bashrc, which bash reads for SSH commands before its interactive-only part.
+ */
+export async function setFakeCommands(user: string, commands: Record<string, string>): Promise<void> {
+  const home = `/home/${user}`;
+  await mkdir(`${home}/bin`, { recursive: true });
+  for (const [name, script] of Object.entries(commands)) {
+    await writeFile(`${home}/bin/${name}`, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  }
+  const bashrc = await readFile(`${home}/.bashrc`, 'utf8').catch(() => '');
+  const line = 'export PATH="$HOME/bin:$PATH" # firedeck test stand-ins';
+  if (!bashrc.includes(line)) await writeFile(`${home}/.bashrc`, `${line}\n${bashrc}`);
+  execFileSync('chown', ['-R', `${user}:${user}`, `${home}/bin`, `${home}/.bashrc`]);
+}
+
+/** Lets a test user open /dev/kvm (the kvm group), as a set-up KVM host would. */
+export function grantKvm(user: string): void {
+  execFileSync('usermod', ['-aG', 'kvm', user]);
+}

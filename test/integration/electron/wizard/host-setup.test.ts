@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SetupReport } from '../../../../shared/channels/wizard';
+import { ensureKeyUser, grantKvm, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
+import type { TestHost } from '../../../support/ssh-test-hosts';
+import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
+import type { TestCore } from '../../../support/test-core';
+import { startTestMirror, TAMPERED_VERSION } from '../../../support/test-mirror';
+import type { TestMirror } from '../../../support/test-mirror';
+import { x86KernelHeader } from '../../../support/vm-fixtures';
+
+let mirror: TestMirror;
+let t: TestCore;
+const hosts: TestHost[] = [];
+
+/** A bare host: a fresh user with KVM access and nothing installed. */
+async function bareHost(name: string, address: string, options: { kvm?: boolean; fake?: Record<string, string> } = {}) {
+  const user = await ensureKeyUser(name);
+  await rm(`/home/${user}/.firedeck`, { recursive: true, force: true });
+  if (options.kvm !== false) grantKvm(user);
+  if (options.fake) await setFakeCommands(user, options.fake);
+  const host = await startTestHost({ address, users: [user] });
+  hosts.push(host);
+  return { user, host, id: await connectTestHost(t, host, { user, label: name }) };
+}
+
+const statuses = (report: SetupReport) => Object.fromEntries(report.steps.map((s) => [s.name, s.status]));
+const failed = (report: SetupReport) => report.steps.find((s) => s.status === 'failed');
+
+beforeAll(async () => {
+  mirror = await startTestMirror();
+});
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.stop()));
+  await mirror.stop();
+});
+beforeEach(async () => {
+  t = await startTestCore();
+  await t.call('settings.update', { firecrackerReleaseBaseUrl: mirror.releaseBaseUrl, imageBaseUrl: mirror.imageBaseUrl });
+});
+afterEach(() => t.close());
+
+describe('host setup wizard', () => {
+  it('takes a bare host to a first running microVM, and a second run changes nothing', async () => {
+    const { user, id } = await bareHost('fdwiz-1', '127.0.0.41');
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toBeUndefined();
+    expect(statuses(report)).toEqual({
+      'host.connect': 'done',
+      'host.probe': 'done',
+      'firecracker.install': 'done',
+      'socat.install': 'skipped',
+      'images.install': 'done',
+      ready: 'done',
+    });
+    const install = report.steps.find((s) => s.name === 'firecracker.install')!;
+    expect(install.detail).toMatch(/v1\.12\.0 for x86_64 installed in \/home\/fdwiz-1\/\.firedeck\/bin .*SHA-256 verified/);
+    expect(install.commands.join('\n')).toContain('curl -fsSL');
+    const images = `/home/${user}/.firedeck/images/x86_64`;
+    expect(readdirSync(images).sort()).toEqual(['rootfs-ubuntu-22.04.ext4', 'rootfs-ubuntu-22.04.ext4.sha256', 'vmlinux-6.1.102', 'vmlinux-6.1.102.sha256']);
+    // The writable rootfs carries Firedeck's guest key.
+    const keys = execFileSync('/usr/sbin/debugfs', ['-R', 'cat /root/.ssh/authorized_keys', `${images}/rootfs-ubuntu-22.04.ext4`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(keys).toMatch(/^ssh-ed25519 \S+ firedeck-guest/);
+
+    const vm = await t.call('vms.create', { hostId: id, id: 'first-vm', vcpus: 1, memoryMib: 128, kernel: `${images}/vmlinux-6.1.102`, rootfs: `${images}/rootfs-ubuntu-22.04.ext4` });
+    expect(vm.state).toBe('running');
+    await t.call('vms.kill', { hostId: id, id: 'first-vm' });
+    await t.call('vms.delete', { hostId: id, id: 'first-vm' });
+
+    const before = mirror.requests.length;
+    const again = await t.call('wizard.run', { hostId: id });
+    expect(statuses(again)).toMatchObject({ 'firecracker.install': 'skipped', 'images.install': 'skipped', ready: 'done' });
+    expect(mirror.requests.slice(before).filter((r) => !r.includes('list-type'))).toEqual([]);
+  });
+
+  it('refuses a tampered release and leaves nothing installed', async () => {
+    const { user, id } = await bareHost('fdwiz-2', '127.0.0.42');
+    const report = await t.call('wizard.run', { hostId: id, firecrackerVersion: TAMPERED_VERSION });
+    expect(failed(report)).toMatchObject({ name: 'firecracker.install', error: { code: 'FIRECRACKER_CHECKSUM_MISMATCH', remedy: expect.stringContaining('mirror') } });
+    expect(existsSync(`/home/${user}/.firedeck/bin/firecracker`)).toBe(false);
+    expect(readdirSync(`/home/${user}/.firedeck/downloads`).filter((n) => n.endsWith('.tgz'))).toEqual([]);
+  });
+
+  it('downloads here and uploads when the host cannot reach the mirror', async () => {
+    const { user, id } = await bareHost('fdwiz-3', '127.0.0.43', { fake: { curl: 'echo "curl: (7) Failed to connect" >&2; exit 7' } });
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toBeUndefined();
+    expect(report.steps.find((s) => s.name === 'firecracker.install')!.detail).toContain('downloaded here and uploaded');
+    expect(execFileSync(`/home/${user}/.firedeck/bin/firecracker`, ['--version'], { encoding: 'utf8' })).toContain('Firecracker v1.12.0');
+  });
+
+  it('refuses a kernel of the wrong architecture after downloading it, and keeps nothing under its name', async () => {
+    const { user, id } = await bareHost('fdwiz-4', '127.0.0.44');
+    const report = await t.call('wizard.run', { hostId: id, kernelKey: 'firecracker-ci/v1.12/x86_64/vmlinux-5.10.999' });
+    expect(failed(report)).toMatchObject({ name: 'images.install', error: { code: 'KERNEL_ARCH_MISMATCH' } });
+    expect(failed(report)!.error!.message).toMatch(/aarch64.*x86_64/);
+    expect(readdirSync(`/home/${user}/.firedeck/images/x86_64`)).toEqual([]);
+  });
+
+  it('stops at the probe with its remedy when the user may not open /dev/kvm', async () => {
+    const { id } = await bareHost('fdwiz-5', '127.0.0.45', { kvm: false });
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toMatchObject({ name: 'host.probe', error: { code: 'KVM_EACCES', remedy: expect.stringMatching(/usermod -aG kvm fdwiz-5.*setfacl/) } });
+    expect(statuses(report)['firecracker.install']).toBe('pending');
+  });
+
+  it('sets up an aarch64 host with aarch64 Firecracker and images, and refuses an x86_64 kernel there', async () => {
+    const { user, id } = await bareHost('fdwiz-6', '127.0.0.46', { fake: { uname: 'if [ "$1" = "-m" ]; then echo aarch64; else exec /bin/uname "$@"; fi' } });
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toBeUndefined();
+    expect(report.steps.find((s) => s.name === 'firecracker.install')!.detail).toContain('for aarch64');
+    const catalog = await t.call('images.catalog', { hostId: id });
+    expect(catalog.filter((i) => i.compatible).every((i) => i.arch === 'aarch64')).toBe(true);
+    expect(catalog.some((i) => !i.compatible && i.arch === 'x86_64')).toBe(true);
+    const images = await t.call('images.listInstalled', { hostId: id });
+    expect(images.arch).toBe('aarch64');
+    const x86 = `/home/${user}/x86-kernel`;
+    await writeFile(x86, x86KernelHeader());
+    execFileSync('chown', [user, x86]);
+    const refused = await failureOf(t.call('vms.create', { hostId: id, id: 'wrong', vcpus: 1, memoryMib: 128, kernel: x86, rootfs: images.images.find((i) => i.kind === 'rootfs')!.path }));
+    expect(refused).toMatchObject({ code: 'KERNEL_ARCH_MISMATCH' });
+    expect(refused.message).toMatch(/x86_64.*aarch64/);
+  });
+});
