@@ -26,6 +26,7 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
       // A host that just connected brings its microVMs with it.
       if (host.connection.state === 'connected') void store.getState().vms.load();
     }),
+    api.on('wizard.stepProgressed', ({ hostId, step, running }) => store.getState().wizard.applyStep(hostId, step, running)),
     api.on('workspaces.pushProgressed', ({ transferId, sent, total }) => store.getState().workspaces.applyProgress(transferId, sent, total)),
     api.onStatus((status) => {
       store.getState().connection.setStatus(status);

@@ -6,6 +6,7 @@ import type { HostsSlice } from './hosts-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
 import type { VmsSlice } from './vms-slice';
+import type { WizardSlice } from './wizard-slice';
 import type { WorkspacesSlice } from './workspaces-slice';
 
 /** The combined state: one namespaced key per slice (`s.settings.value`, `s.connection.status`). */
@@ -16,6 +17,7 @@ export interface AppState {
   settings: SettingsSlice;
   ui: UiSlice;
   vms: VmsSlice;
+  wizard: WizardSlice;
   workspaces: WorkspacesSlice;
 }
 

@@ -9,6 +9,7 @@ import type { AppState } from './slice';
 import { createUiSlice } from './ui-slice';
 import type { ViewId } from './ui-slice';
 import { createVmsSlice } from './vms-slice';
+import { createWizardSlice } from './wizard-slice';
 import { createWorkspacesSlice } from './workspaces-slice';
 
 export type AppStore = StoreApi<AppState>;
@@ -25,6 +26,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
       workspaces: createWorkspacesSlice(ctx),
       vms: createVmsSlice(ctx),
+      wizard: createWizardSlice(ctx),
     };
   });
 }

@@ -4,6 +4,7 @@ import type { HostProbe, HostSummary } from '../../../shared/channels/hosts';
 import { KvmBadge } from '../../components/KvmBadge';
 import { ConnectionStatus } from '../../components/StatusDot';
 import { useAppStore } from '../../store/context';
+import { SetupWizard } from './SetupWizard';
 import { ErrorBanner } from '../../components/ErrorBanner';
 
 const authLabel = (host: HostSummary) =>
@@ -20,6 +21,8 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
     useShallow((s) => ({ connect: s.hosts.connect, disconnect: s.hosts.disconnect, probe: s.hosts.probe, remove: s.hosts.remove, select: s.hosts.select, forgetSecret: s.hosts.forgetSecret })),
   );
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const wizardOpen = useAppStore((s) => s.wizard.hostId === host.id);
+  const openWizard = useAppStore((s) => s.wizard.open);
   const connected = host.connection.state === 'connected';
   const failure = error ?? (host.connection.state === 'failed' ? host.connection.error : host.connection.state === 'reconnecting' ? host.connection.error : undefined);
 
@@ -55,6 +58,15 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
           </button>
         </div>
       </header>
+      {connected && !wizardOpen && (
+        <div className="setup-callout">
+          <span>{host.probe?.firecracker.present ? 'Firecracker is installed. Run the setup again to update it or add images.' : 'This host is not set up for microVMs yet.'}</span>
+          <button type="button" className="button button-primary" onClick={() => openWizard(host.id)}>
+            Set up host
+          </button>
+        </div>
+      )}
+      {wizardOpen && <SetupWizard host={host} onClose={() => openWizard(undefined)} />}
 
       {failure && <ErrorBanner error={failure} tone={failure.code === 'HOST_KEY_UNKNOWN' || failure.code === 'SECRET_REQUIRED' ? 'warning' : 'error'} />}
 

@@ -1,0 +1,54 @@
+import { rm } from 'node:fs/promises';
+import { ensureKeyUser, grantKvm, startTestHost } from '../support/ssh-test-hosts';
+import type { TestHost } from '../support/ssh-test-hosts';
+import { startTestMirror } from '../support/test-mirror';
+import type { TestMirror } from '../support/test-mirror';
+import { expect, test } from './fixtures';
+import { HostsPage } from './pages/hosts-page';
+
+let host: TestHost;
+let mirror: TestMirror;
+const user = 'fdwiz-e2e';
+
+test.beforeAll(async () => {
+  await ensureKeyUser(user);
+  await rm(`/home/${user}/.firedeck`, { recursive: true, force: true }); // a bare host
+  grantKvm(user);
+  [host, mirror] = await Promise.all([startTestHost({ address: '127.0.0.47', users: [user] }), startTestMirror()]);
+});
+test.afterAll(async () => {
+  await host.stop();
+  await mirror.stop();
+});
+
+test('a new user sets up a bare host with the wizard and boots a first microVM', async ({ app, page }) => {
+  test.setTimeout(120_000);
+  const settings = await app.openSettings();
+  await settings.fill('Firecracker release URL', mirror.releaseBaseUrl);
+  await settings.fill('Image catalog URL', mirror.imageBaseUrl);
+  await settings.save();
+  await settings.expectSaved();
+
+  await app.goTo('Hosts');
+  const hosts = new HostsPage(page);
+  const { ensureTestUsers } = await import('../support/ssh-test-hosts');
+  await hosts.addHost({ name: 'bare box', address: host.address, port: String(host.port), user, keyPath: (await ensureTestUsers()).key.keyPath });
+  await hosts.trustKey(await host.fingerprint());
+
+  await page.getByRole('button', { name: 'Set up host' }).click();
+  const wizard = page.getByRole('region', { name: 'Host setup' });
+  await wizard.getByRole('button', { name: 'Start setup' }).click();
+  await expect(wizard.getByRole('listitem', { name: 'Ready' }).getByRole('status')).toHaveText('Done', { timeout: 60_000 });
+  await expect(wizard.getByRole('listitem', { name: 'Install Firecracker' })).toContainText('SHA-256 verified');
+  await page.screenshot({ path: test.info().outputPath('wizard-done.png'), fullPage: true });
+
+  // Again: nothing left to do.
+  await wizard.getByRole('button', { name: 'Run setup again' }).click();
+  await expect(wizard.getByRole('listitem', { name: 'Install Firecracker' }).getByRole('status')).toHaveText('Already done', { timeout: 30_000 });
+  await expect(wizard.getByRole('listitem', { name: 'Kernel and root filesystem' }).getByRole('status')).toHaveText('Already done');
+
+  await wizard.getByRole('button', { name: 'Create and boot a first microVM' }).click();
+  await expect(page.getByLabel('Console output')).toContainText('login', { timeout: 20_000 });
+  await page.getByRole('button', { name: '← All microVMs' }).click();
+  await expect(page.getByRole('table', { name: 'MicroVMs' })).toContainText('Running');
+});
