@@ -110,7 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createHostRoutes(hosts),
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
-    ...createImageRoutes(createImageService({ hosts })),
+    ...createImageRoutes(createImageService({ hosts, workspaces, events })),
     ...createWizardRoutes(createWizardService({ hosts, settings, events, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 

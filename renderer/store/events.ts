@@ -27,7 +27,10 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
       if (host.connection.state === 'connected') void store.getState().vms.load();
     }),
     api.on('wizard.stepProgressed', ({ hostId, step, running }) => store.getState().wizard.applyStep(hostId, step, running)),
-    api.on('workspaces.pushProgressed', ({ transferId, sent, total }) => store.getState().workspaces.applyProgress(transferId, sent, total)),
+    api.on('workspaces.pushProgressed', ({ transferId, sent, total }) => {
+      store.getState().workspaces.applyProgress(transferId, sent, total);
+      store.getState().images.applyProgress(transferId, sent, total);
+    }),
     api.onStatus((status) => {
       store.getState().connection.setStatus(status);
       if (status.state === 'connected') reload();

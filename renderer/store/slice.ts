@@ -3,6 +3,7 @@ import type { FiredeckApi } from '../api';
 import type { AppSlice } from './app-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { HostsSlice } from './hosts-slice';
+import type { ImagesSlice } from './images-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
 import type { VmsSlice } from './vms-slice';
@@ -14,6 +15,7 @@ export interface AppState {
   app: AppSlice;
   connection: ConnectionSlice;
   hosts: HostsSlice;
+  images: ImagesSlice;
   settings: SettingsSlice;
   ui: UiSlice;
   vms: VmsSlice;

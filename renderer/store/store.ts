@@ -4,6 +4,7 @@ import type { FiredeckApi } from '../api';
 import { createAppSlice } from './app-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createHostsSlice } from './hosts-slice';
+import { createImagesSlice } from './images-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
 import { createUiSlice } from './ui-slice';
@@ -22,6 +23,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       app: createAppSlice(ctx),
       connection: createConnectionSlice(ctx),
       hosts: createHostsSlice(ctx),
+      images: createImagesSlice(ctx),
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
       workspaces: createWorkspacesSlice(ctx),

@@ -1,4 +1,3 @@
-import type { HostImages } from '../../shared/channels/images';
 import type { VmCreateInput, VmSummary } from '../../shared/channels/vms';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';
@@ -17,12 +16,9 @@ export interface VmsSlice {
   /** Actions under way and the last failure, per VM key. */
   busy: Record<string, VmAction | undefined>;
   errors: Record<string, AppErrorShape | undefined>;
-  /** Installed images per host, for the create dialog. */
-  images: Record<string, HostImages | undefined>;
   /** Boot steps as they run, for the create dialog's progress. */
   steps: { step: string; status: string }[];
   load(): Promise<void>;
-  loadImages(hostId: string): Promise<void>;
   create(input: VmCreateInput): Promise<{ ok: true; vm: VmSummary } | { ok: false; message: string; fieldErrors: Record<string, string> }>;
   act(vm: VmSummary, action: VmAction): Promise<void>;
   select(key: string | undefined): void;
@@ -50,7 +46,6 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
     loaded: false,
     busy: {},
     errors: {},
-    images: {},
     steps: [],
     async load() {
       try {
@@ -59,13 +54,6 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
       } catch (caught) {
         const error = toFiredeckError(caught);
         patch({ loaded: true, listError: { code: error.code, message: error.message, remedy: error.remedy } });
-      }
-    },
-    async loadImages(hostId) {
-      try {
-        patch({ images: { ...slice().images, [hostId]: await ctx.api.invoke('images.listInstalled', { hostId }) } });
-      } catch {
-        patch({ images: { ...slice().images, [hostId]: undefined } });
       }
     },
     async create(input) {

@@ -1,8 +1,8 @@
-import { UPLOAD_CHUNK_BYTES } from '../../shared/channels/workspaces';
 import type { PushResult, WorkspaceEntry, WorkspaceSummary } from '../../shared/channels/workspaces';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';
 import { patchSlice } from './slice';
+import { uploadToWorkspace } from './upload';
 import type { SliceContext } from './slice';
 
 export interface OpenFile {
@@ -173,18 +173,13 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
     upload: (files) =>
       act(async (workspaceId) => {
         for (const file of files) {
-          const uploadId = crypto.randomUUID();
-          const path = joinPath(slice().dir, file.name);
-          patch({ uploads: { ...slice().uploads, [uploadId]: { name: file.name, sent: 0, total: file.size } } });
+          const key = crypto.randomUUID();
+          const setUpload = (sent: number) => patch({ uploads: { ...slice().uploads, [key]: { name: file.name, sent, total: file.size } } });
+          setUpload(0);
           try {
-            for (let offset = 0; offset === 0 || offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
-              const chunk = file.slice(offset, offset + UPLOAD_CHUNK_BYTES);
-              const done = offset + UPLOAD_CHUNK_BYTES >= file.size;
-              await ctx.api.invoke('workspaces.uploadChunk', { workspaceId, uploadId, path, offset, data: await toBase64(chunk), done });
-              patch({ uploads: { ...slice().uploads, [uploadId]: { name: file.name, sent: Math.min(offset + chunk.size, file.size), total: file.size } } });
-            }
+            await uploadToWorkspace(ctx.api, workspaceId, joinPath(slice().dir, file.name), file, setUpload);
           } finally {
-            const { [uploadId]: _finished, ...rest } = slice().uploads;
+            const { [key]: _finished, ...rest } = slice().uploads;
             patch({ uploads: rest });
           }
         }
@@ -208,13 +203,4 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
     applyProgress: (transferId, sent, total) => setTransfer(transferId, { sent, total }),
     dismissError: () => patch({ error: undefined }),
   };
-}
-
-function toBase64(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
-    reader.readAsDataURL(blob);
-  });
 }

@@ -8,6 +8,8 @@ export interface InstalledImage {
   path: string;
   kind: 'kernel' | 'rootfs';
   sizeBytes: number;
+  /** Recorded when the image was installed (NAME.sha256 beside it). */
+  sha256?: string;
 }
 
 export interface HostImages {
@@ -18,7 +20,17 @@ export interface HostImages {
   images: InstalledImage[];
 }
 
+/** Workspace that stages files imported from this computer before they go to a host. */
+export const IMPORTS_WORKSPACE = 'imports';
+
 export const imagesChannels = {
   /** The kernels and root filesystems installed for the host's own architecture. */
   'images.listInstalled': channel<HostImages>()(z.object({ hostId: z.string().uuid() }).strict()),
+  /**
+   * Sends a kernel or ext4 root filesystem staged in a workspace to the host's image folder,
+   * after checking what it is (and, for a kernel, that it fits the host's architecture).
+   */
+  'images.import': channel<InstalledImage>()(
+    z.object({ hostId: z.string().uuid(), workspaceId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), path: z.string().max(4096), transferId: z.string().uuid() }).strict(),
+  ),
 };

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { ensureKeyUser, grantKvm, startTestHost } from '../support/ssh-test-hosts';
 import type { TestHost } from '../support/ssh-test-hosts';
 import { startTestMirror } from '../support/test-mirror';
+import { arm64KernelHeader, x86KernelHeader } from '../support/vm-fixtures';
 import type { TestMirror } from '../support/test-mirror';
 import { expect, test } from './fixtures';
 import { HostsPage } from './pages/hosts-page';
@@ -51,4 +52,20 @@ test('a new user sets up a bare host with the wizard and boots a first microVM',
   await expect(page.getByLabel('Console output')).toContainText('login', { timeout: 20_000 });
   await page.getByRole('button', { name: '← All microVMs' }).click();
   await expect(page.getByRole('table', { name: 'MicroVMs' })).toContainText('Running');
+
+  // The Images view: what is installed (with checksums), and a catalog where the other
+  // architecture's images are shown but not offered.
+  await app.goTo('Images');
+  const installed = page.getByRole('table', { name: 'Installed images' });
+  await expect(installed.getByRole('row', { name: 'vmlinux-6.1.102' })).toContainText(/[0-9a-f]{16}…/);
+  const catalog = page.getByRole('table', { name: 'Catalog' });
+  await expect(catalog.getByRole('row', { name: 'vmlinux-6.1.102 aarch64' })).toContainText('Built for aarch64; bare box is x86_64');
+  await expect(catalog.getByRole('row', { name: 'vmlinux-6.1.102 x86_64' }).getByRole('button', { name: 'Install with the host setup' })).toBeVisible();
+
+  // Importing a local kernel: its architecture is checked, then it is uploaded.
+  await page.getByLabel('Import a kernel or rootfs').setInputFiles({ name: 'vmlinux-local', mimeType: 'application/octet-stream', buffer: x86KernelHeader() });
+  await expect(installed.getByRole('row', { name: 'vmlinux-local' })).toBeVisible({ timeout: 20_000 });
+  await page.getByLabel('Import a kernel or rootfs').setInputFiles({ name: 'arm-image', mimeType: 'application/octet-stream', buffer: arm64KernelHeader() });
+  await expect(page.getByRole('status', { name: 'Import of arm-image' })).toContainText('built for aarch64, but this host is x86_64');
+  await page.screenshot({ path: test.info().outputPath('images.png'), fullPage: true });
 });

@@ -10,10 +10,10 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 
 export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCreated(vm: VmSummary): void }) {
   const hosts = useAppStore(useShallow((s) => selectHostList(s).filter((h) => h.connection.state === 'connected')));
-  const { create, loadImages } = useAppStore(useShallow((s) => ({ create: s.vms.create, loadImages: s.vms.loadImages })));
+  const { create, loadImages } = useAppStore(useShallow((s) => ({ create: s.vms.create, loadImages: s.images.loadInstalled })));
   const steps = useAppStore((s) => s.vms.steps);
   const [hostId, setHostId] = useState(hosts[0]?.id ?? '');
-  const images = useAppStore((s) => (hostId ? s.vms.images[hostId] : undefined));
+  const images = useAppStore((s) => (hostId ? s.images.installed[hostId] : undefined));
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [vcpus, setVcpus] = useState('1');

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +11,7 @@ import { connectTestHost, failureOf, startTestCore } from '../../../support/test
 import type { TestCore } from '../../../support/test-core';
 import { startTestMirror, TAMPERED_VERSION } from '../../../support/test-mirror';
 import type { TestMirror } from '../../../support/test-mirror';
-import { x86KernelHeader } from '../../../support/vm-fixtures';
+import { arm64KernelHeader, x86KernelHeader } from '../../../support/vm-fixtures';
 
 let mirror: TestMirror;
 let t: TestCore;
@@ -122,5 +124,22 @@ describe('host setup wizard', () => {
     const refused = await failureOf(t.call('vms.create', { hostId: id, id: 'wrong', vcpus: 1, memoryMib: 128, kernel: x86, rootfs: images.images.find((i) => i.kind === 'rootfs')!.path }));
     expect(refused).toMatchObject({ code: 'KERNEL_ARCH_MISMATCH' });
     expect(refused.message).toMatch(/x86_64.*aarch64/);
+  });
+});
+
+describe('importing images from this computer', () => {
+  it('uploads a kernel of the host’s architecture with its checksum, and refuses one of another', async () => {
+    const { user, id } = await bareHost('fdwiz-7', '127.0.0.48');
+    await t.call('wizard.run', { hostId: id });
+    await t.call('workspaces.create', { id: 'imports' });
+    const staged = join(t.dataDir, 'workspaces', 'imports');
+    await writeFile(join(staged, 'vmlinux-custom'), x86KernelHeader());
+    await writeFile(join(staged, 'arm-kernel'), arm64KernelHeader());
+    const imported = await t.call('images.import', { hostId: id, workspaceId: 'imports', path: 'vmlinux-custom', transferId: randomUUID() });
+    expect(imported).toMatchObject({ name: 'vmlinux-custom', kind: 'kernel', path: `/home/${user}/.firedeck/images/x86_64/vmlinux-custom` });
+    const listed = await t.call('images.listInstalled', { hostId: id });
+    expect(listed.images.find((i) => i.name === 'vmlinux-custom')).toMatchObject({ sha256: imported.sha256 });
+    expect(await failureOf(t.call('images.import', { hostId: id, workspaceId: 'imports', path: 'arm-kernel', transferId: randomUUID() }))).toMatchObject({ code: 'KERNEL_ARCH_MISMATCH' });
+    expect(existsSync(`/home/${user}/.firedeck/images/x86_64/vmlinux-arm-kernel`)).toBe(false);
   });
 });
