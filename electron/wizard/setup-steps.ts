@@ -110,6 +110,7 @@ export const firecrackerStep: SetupStep = {
       `expected=$(cut -c1-64 ${tarball}.sha256.txt)`,
       `actual=$(sha256sum -- ${tarball} | cut -c1-64)`,
       `if [ "$expected" != "$actual" ]; then rm -f -- ${tarball} ${tarball}.sha256.txt; echo "checksum mismatch: published $expected, downloaded $actual"; exit 3; fi`,
+      'rm -rf -- "$HOME/.firedeck/downloads"/extract.* # left by an interrupted run',
       'work=$(mktemp -d "$HOME/.firedeck/downloads/extract.XXXXXX")',
       `tar -xzf ${tarball} -C "$work"`,
       // With sudo the binaries go where every user finds them; without, into ~/.firedeck/bin.

@@ -88,6 +88,12 @@ export interface TestHostOptions {
   address: string;
   /** Users besides the two standard ones that may log in (see ensureKeyUser). */
   users?: string[];
+  /**
+   * What /dev/kvm looks like to this host's sessions, set up in a private mount namespace:
+   * `missing` (no /dev/kvm: ENOENT), `no-virtualization` (a device node that answers ENODEV, as
+   * on Lima with Apple Silicon), `lima` (the same, on a machine that looks like a Lima guest).
+   */
+  kvm?: 'missing' | 'no-virtualization' | 'lima';
   /** sshd's `AllowStreamLocalForwarding` (ssh-unix transport); default yes. */
   allowStreamLocalForwarding?: boolean;
 }
@@ -148,7 +154,9 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
-    child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = options.kvm
+      ? spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `${kvmSetup(options.kvm, dir)}\nexec ${SSHD} -D -e -f '${config}'`], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk) => (log += chunk));
     await waitForPort(options.address, port, () => `sshd on ${options.address}:${port} did not start:\n${log}`);
   };
@@ -179,6 +187,22 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Mounts, inside the host's own mount namespace, the /dev/kvm it should present. */
+function kvmSetup(kvm: NonNullable<TestHostOptions['kvm']>, dir: string): string {
+  // A misc-class (major 10) node with a minor no driver registered: open() fails with ENODEV.
+  const enodev = ['set -e', `mknod '${dir}/kvm' c 10 251`, `chmod 666 '${dir}/kvm'`, `mount --bind '${dir}/kvm' /dev/kvm`];
+  if (kvm === 'no-virtualization') return enodev.join('\n');
+  if (kvm === 'lima') return [...enodev, 'mount -t tmpfs tmpfs /mnt', 'mkdir /mnt/lima-cidata'].join('\n');
+  // No /dev/kvm at all: a fresh /dev holding only what sshd and the shells need.
+  return [
+    'set -e',
+    'mount -t tmpfs -o mode=755 tmpfs /dev',
+    'mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5; mknod -m 666 /dev/full c 1 7',
+    'mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9; mknod -m 666 /dev/tty c 5 0',
+    'mkdir /dev/pts /dev/shm; mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts; ln -s pts/ptmx /dev/ptmx',
+  ].join('\n');
 }
 
 /** Starts an ssh-agent holding the test user's key; `socket` is its SSH_AUTH_SOCK. */

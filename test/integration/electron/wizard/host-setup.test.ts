@@ -143,3 +143,44 @@ describe('importing images from this computer', () => {
     expect(existsSync(`/home/${user}/.firedeck/images/x86_64/vmlinux-arm-kernel`)).toBe(false);
   });
 });
+
+describe('KVM verdicts in the wizard', () => {
+  it.each([
+    ['missing', 'KVM_MISSING', /modprobe kvm_intel|nested virtualization/],
+    ['no-virtualization', 'KVM_ENODEV', /nested virtualization|bare-metal/],
+    ['lima', 'KVM_ENODEV', /remote Linux server/],
+  ] as const)('a host whose /dev/kvm is %s stops at the probe with its remedy', async (kvm, code, remedy) => {
+    const user = await ensureKeyUser(`fdkvm-${kvm.slice(0, 4)}`);
+    grantKvm(user);
+    const host = await startTestHost({ address: `127.0.0.${kvm === 'missing' ? 51 : kvm === 'lima' ? 53 : 52}`, users: [user], kvm });
+    hosts.push(host);
+    const id = await connectTestHost(t, host, { user });
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toMatchObject({ name: 'host.probe', error: { code, remedy: expect.stringMatching(remedy) } });
+  });
+});
+
+describe('resuming', () => {
+  it('after an app quit in the middle of the image step, the next run cleans up and finishes', async () => {
+    const { user, id } = await bareHost('fdwiz-8', '127.0.0.49');
+    const dir = `/home/${user}/.firedeck/images/x86_64`;
+    // What a run killed mid-way leaves: half downloads and a half-built rootfs, under temp names only.
+    execFileSync('runuser', ['-u', user, '--', 'sh', '-c', `mkdir -p ${dir}/.rootfs-build.abc123/tree && head -c 100 /dev/urandom > ${dir}/.vmlinux-6.1.102.dl.part && head -c 100 /dev/urandom > ${dir}/.rootfs-ubuntu-22.04.ext4.part`]);
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toBeUndefined();
+    expect(readdirSync(dir).sort()).toEqual(['rootfs-ubuntu-22.04.ext4', 'rootfs-ubuntu-22.04.ext4.sha256', 'vmlinux-6.1.102', 'vmlinux-6.1.102.sha256']);
+  });
+
+  it('a cancelled run says so, and running again completes it', async () => {
+    const { id } = await bareHost('fdwiz-9', '127.0.0.50');
+    const started = t.nextEvent('wizard.stepProgressed', (e) => e.hostId === id && e.step.name === 'firecracker.install' && e.step.status === 'running');
+    const first = t.call('wizard.run', { hostId: id });
+    await started;
+    expect(await t.call('wizard.cancel', { hostId: id })).toEqual({ cancelled: true });
+    const cancelled = await first;
+    expect(cancelled.steps.find((s) => s.status === 'failed')).toMatchObject({ error: { code: 'CANCELLED' } });
+    const again = await t.call('wizard.run', { hostId: id });
+    expect(failed(again)).toBeUndefined();
+    expect(statuses(again).ready).toBe('done');
+  });
+});
