@@ -9,6 +9,7 @@ import { printTable, writeResults } from './harness';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
 import { benchPollingMemory, benchVmList } from './vm-list.bench';
+import { benchWizardRerun } from './wizard.bench';
 
 const only = process.argv.slice(2);
 const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
@@ -16,6 +17,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['push', benchPush],
   ['api', benchApiLatency],
   ['list', benchVmList],
+  ['wizard', benchWizardRerun],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
 ];
