@@ -14,7 +14,7 @@ test('a new user sees the shell, the next step on every view, and can move aroun
   await app.goTo('MicroVMs');
   await expect(page.getByRole('region', { name: 'No microVMs yet' })).toBeVisible();
   await app.goTo('Images');
-  await expect(page.getByRole('region', { name: 'No images yet' })).toContainText('architecture');
+  await expect(page.getByRole('region', { name: 'No connected host' })).toContainText('architecture');
   await app.goTo('Workspaces');
   await expect(page.getByRole('region', { name: 'No workspaces yet' })).toBeVisible();
 
