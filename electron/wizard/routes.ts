@@ -1,11 +1,12 @@
 import type { HandlersFor } from '../router.js';
 import type { WizardService } from './wizard-service.js';
 
-export function createWizardRoutes(wizard: WizardService): HandlersFor<'wizard.run' | 'wizard.cancel' | 'wizard.report' | 'images.catalog'> {
+export function createWizardRoutes(wizard: WizardService): HandlersFor<'wizard.run' | 'wizard.cancel' | 'wizard.report' | 'wizard.grantKvmAccess' | 'images.catalog'> {
   return {
     'wizard.run': ({ hostId, ...options }) => wizard.run(hostId, options),
     'wizard.cancel': ({ hostId }) => ({ cancelled: wizard.cancel(hostId) }),
     'wizard.report': ({ hostId }) => wizard.report(hostId),
+    'wizard.grantKvmAccess': ({ hostId }) => wizard.grantKvmAccess(hostId),
     'images.catalog': ({ hostId }) => wizard.catalog(hostId),
   };
 }

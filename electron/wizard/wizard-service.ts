@@ -11,6 +11,7 @@ export interface WizardService {
   run(hostId: string, options: { firecrackerVersion?: string; kernelKey?: string; rootfsKey?: string }): Promise<SetupReport>;
   cancel(hostId: string): boolean;
   report(hostId: string): SetupReport | null;
+  grantKvmAccess(hostId: string): Promise<{ verdict: string }>;
   catalog(hostId: string): Promise<CatalogImage[]>;
 }
 
@@ -117,6 +118,20 @@ export function createWizardService(deps: {
       return controller !== undefined;
     },
     report: (hostId) => reports.get(hostId) ?? null,
+    async grantKvmAccess(hostId) {
+      const connection = deps.hosts.connection(hostId);
+      // The group of /dev/kvm (kvm on most distributions); membership counts from the next login.
+      const result = await connection.exec('group=$(stat -c %G /dev/kvm) || exit 2\nsudo -n usermod -aG "$group" "$(id -un)" || exit 3', { timeoutMs: 60_000 });
+      if (result.exitCode === 3) {
+        throw new AppError('SUDO_REQUIRED', 'Adding you to the kvm group needs sudo, and sudo asks for a password here (or is not installed).', {
+          remedy: 'Run on the host: sudo usermod -aG kvm $USER (or sudo setfacl -m u:$USER:rw /dev/kvm), then run the setup again.',
+        });
+      }
+      if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `The kvm group could not be changed: ${(result.output || result.stderr).trim()}`);
+      deps.hosts.disconnect(hostId);
+      await deps.hosts.connect(hostId);
+      return { verdict: (await deps.hosts.probe(hostId)).kvm.verdict };
+    },
     async catalog(hostId) {
       return catalogFor(hostId, (await deps.settings.get()).firecrackerVersion);
     },

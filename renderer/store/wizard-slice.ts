@@ -16,6 +16,8 @@ export interface WizardSlice {
   run(hostId: string, options: { firecrackerVersion?: string; kernelKey?: string; rootfsKey?: string }): Promise<void>;
   cancel(hostId: string): Promise<void>;
   loadCatalog(hostId: string): Promise<void>;
+  /** Runs the kvm group change with sudo, then the setup again. */
+  grantKvmAccess(hostId: string): Promise<void>;
   applyStep(hostId: string, step: SetupStepState, running: boolean): void;
 }
 
@@ -40,6 +42,16 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
     },
     async cancel(hostId) {
       await ctx.api.invoke('wizard.cancel', { hostId }).catch(() => {});
+    },
+    async grantKvmAccess(hostId) {
+      patch({ runErrors: { ...slice().runErrors, [hostId]: undefined } });
+      try {
+        await ctx.api.invoke('wizard.grantKvmAccess', { hostId });
+        await slice().run(hostId, {});
+      } catch (caught) {
+        const error = toFiredeckError(caught);
+        patch({ runErrors: { ...slice().runErrors, [hostId]: { code: error.code, message: error.message, remedy: error.remedy } } });
+      }
     },
     async loadCatalog(hostId) {
       try {

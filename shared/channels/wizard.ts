@@ -49,6 +49,8 @@ export const wizardChannels = {
       .strict(),
   ),
   'wizard.cancel': channel<{ cancelled: boolean }>()(z.object({ hostId: z.string().uuid() }).strict()),
+  /** On a `permission` KVM verdict: adds the SSH user to /dev/kvm's group with sudo, then reconnects. */
+  'wizard.grantKvmAccess': channel<{ verdict: string }>()(z.object({ hostId: z.string().uuid() }).strict()),
   'wizard.report': channel<SetupReport | null>()(z.object({ hostId: z.string().uuid() }).strict()),
   /** The image bucket's kernels and root filesystems for both architectures, marked by what fits the host. */
   'images.catalog': channel<CatalogImage[]>()(z.object({ hostId: z.string().uuid() }).strict()),

@@ -22,7 +22,9 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
   const catalogError = useAppStore((s) => s.wizard.catalogErrors[host.id]);
   const runError = useAppStore((s) => s.wizard.runErrors[host.id]);
   const defaultVersion = useAppStore((s) => s.settings.value?.firecrackerVersion ?? 'v1.12.0');
-  const { run, cancel, loadCatalog } = useAppStore(useShallow((s) => ({ run: s.wizard.run, cancel: s.wizard.cancel, loadCatalog: s.wizard.loadCatalog })));
+  const { run, cancel, loadCatalog, grantKvmAccess } = useAppStore(
+    useShallow((s) => ({ run: s.wizard.run, cancel: s.wizard.cancel, loadCatalog: s.wizard.loadCatalog, grantKvmAccess: s.wizard.grantKvmAccess })),
+  );
   const { createVm, selectVm, navigate } = useAppStore(useShallow((s) => ({ createVm: s.vms.create, selectVm: s.vms.select, navigate: s.ui.navigate })));
   const [version, setVersion] = useState(defaultVersion);
   const [kernelKey, setKernelKey] = useState('');
@@ -109,6 +111,11 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
             {step.detail && <p className="small">{step.detail}</p>}
             {step.progress && <progress value={step.progress.done} max={Math.max(step.progress.total, 1)} aria-label={`${step.title} progress`} />}
             {step.error && <ErrorBanner error={step.error} />}
+            {step.error?.code === 'KVM_EACCES' && !running && (
+              <button type="button" className="button button-small" onClick={() => void grantKvmAccess(host.id)}>
+                Add me to the kvm group with sudo, then continue
+              </button>
+            )}
             {step.commands.length > 0 && (
               <details>
                 <summary className="small">Commands run on the host ({step.commands.length})</summary>

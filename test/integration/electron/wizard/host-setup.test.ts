@@ -106,6 +106,9 @@ describe('host setup wizard', () => {
     const report = await t.call('wizard.run', { hostId: id });
     expect(failed(report)).toMatchObject({ name: 'host.probe', error: { code: 'KVM_EACCES', remedy: expect.stringMatching(/usermod -aG kvm fdwiz-5.*setfacl/) } });
     expect(statuses(report)['firecracker.install']).toBe('pending');
+    // The offered fix needs sudo; without it the user is told what to run instead.
+    const fix = await failureOf(t.call('wizard.grantKvmAccess', { hostId: id }));
+    expect(fix).toMatchObject({ code: 'SUDO_REQUIRED', remedy: expect.stringContaining('usermod -aG kvm') });
   });
 
   it('sets up an aarch64 host with aarch64 Firecracker and images, and refuses an x86_64 kernel there', async () => {
