@@ -4,8 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
+import { createWindowStateStore, restorableBounds } from './app/window-state.js';
+import type { WindowState } from './app/window-state.js';
 import { createCore } from './core.js';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, isAppUrl, windowOptions } from './security.js';
 import { registerIpc } from './transport/ipc.js';
@@ -22,11 +24,15 @@ app.on('web-contents-created', (_event, contents) => {
   hardenWebContents(contents, (url) => void shell.openExternal(url));
 });
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow(
-    windowOptions({ preload: preloadPath, platform: process.platform, dark: nativeTheme.shouldUseDarkColors }),
-  );
-  window.once('ready-to-show', () => window.show());
+function createWindow(saved: WindowState | null, remember: (state: WindowState) => void): BrowserWindow {
+  const options = windowOptions({ preload: preloadPath, platform: process.platform, dark: nativeTheme.shouldUseDarkColors });
+  const bounds = restorableBounds(saved?.bounds, screen.getAllDisplays().map((d) => d.workArea), { width: options.minWidth, height: options.minHeight });
+  const window = new BrowserWindow({ ...options, ...(bounds ?? {}) });
+  window.once('ready-to-show', () => {
+    if (bounds && saved?.maximized) window.maximize();
+    window.show();
+  });
+  window.on('close', () => remember({ bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
 }
@@ -78,10 +84,19 @@ if (!app.requestSingleInstanceLock()) {
         : undefined,
     });
     registerIpc(ipcMain, core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    app.setAboutPanelOptions({
+      applicationName: 'Firedeck',
+      applicationVersion: app.getVersion(),
+      copyright: 'Copyright © 2026 Firedeck contributors',
+      credits: 'Firecracker microVMs on your Linux hosts, over SSH.',
+    });
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate));
-    createWindow();
+    const windowState = createWindowStateStore(dataDir);
+    const saved = (await windowState.load()).data;
+    const remember = (state: WindowState) => void windowState.save(state).catch(() => {});
+    createWindow(saved, remember);
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) createWindow(saved, remember);
     });
     app.on('will-quit', () => void core.close());
   });

@@ -21,9 +21,13 @@ export async function buildAll({ quiet = false } = {}) {
     logLevel: quiet ? 'warning' : 'info',
     absWorkingDir: root.pathname,
   };
+  // The backend is one module (core.js) that both entry points load, so what the desktop app and
+  // browser mode run is the same file, and a packaged build can be checked by loading it alone.
+  const sharedCore = { external: ['./core.js'] };
   await Promise.all([
-    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] }),
-    esbuild({ ...common, entryPoints: ['electron/web.ts'], outfile: 'dist/electron/web.js', format: 'esm' }),
+    esbuild({ ...common, entryPoints: ['electron/core.ts'], outfile: 'dist/electron/core.js', format: 'esm' }),
+    esbuild({ ...common, ...sharedCore, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron', './core.js'] }),
+    esbuild({ ...common, ...sharedCore, entryPoints: ['electron/web.ts'], outfile: 'dist/electron/web.js', format: 'esm' }),
     // Sandboxed preloads must be CommonJS.
     esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
   ]);
