@@ -56,7 +56,9 @@ export function createHostsSlice(ctx: SliceContext): HostsSlice {
     } catch (caught) {
       const error = toFiredeckError(caught);
       const shape = { code: error.code, message: error.message, remedy: error.remedy, details: error.details };
-      if (hostKeyCodes.has(error.code)) patch({ prompt: { kind: 'host-key', hostId: id, error: shape } });
+      // A key prompt needs the key's details; the same codes without them (e.g. a refused trust) are plain errors.
+      const hasKey = typeof (error.details as { fingerprint?: unknown } | undefined)?.fingerprint === 'string';
+      if (hostKeyCodes.has(error.code) && hasKey) patch({ prompt: { kind: 'host-key', hostId: id, error: shape } });
       else if (secretCodes.has(error.code) || (error.code === 'AUTH_FAILED' && hosts().byId[id]?.auth.method === 'password')) patch({ prompt: { kind: 'secret', hostId: id, error: shape } });
       else setError(id, shape);
     } finally {

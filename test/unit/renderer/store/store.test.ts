@@ -76,3 +76,27 @@ describe('selectors', () => {
     });
   });
 });
+
+describe('hosts slice', () => {
+  const host = { id: 'h1', label: 'box', address: '10.0.0.1', port: 22, user: 'me', auth: { method: 'key', keyPath: '/k' }, transport: 'ssh-unix', createdAt: '', connection: { state: 'disconnected' }, secretRemembered: false };
+
+  it('asks about an unknown key, and shows a refused trust as an error instead of a prompt it cannot fill', async () => {
+    let calls = 0;
+    const fake = createFakeApi({
+      'hosts.list': () => [host],
+      'hosts.connect': () => ({ error: { code: 'HOST_KEY_UNKNOWN', message: 'unknown key', details: { host: '10.0.0.1', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:abc' } } }),
+      'hosts.trustKey': () => {
+        calls += 1;
+        return { error: { code: 'HOST_KEY_REVOKED', message: 'revoked', remedy: 'ask the admin' } };
+      },
+    });
+    const store = createAppStore(fake.api);
+    await store.getState().hosts.load();
+    await store.getState().hosts.connect('h1');
+    expect(store.getState().hosts.prompt).toMatchObject({ kind: 'host-key', hostId: 'h1' });
+    await store.getState().hosts.trustKey('h1', 'SHA256:abc', false);
+    expect(calls).toBe(1);
+    expect(store.getState().hosts.prompt).toBeUndefined();
+    expect(store.getState().hosts.errors.h1).toMatchObject({ code: 'HOST_KEY_REVOKED', remedy: 'ask the admin' });
+  });
+});
