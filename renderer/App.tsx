@@ -2,6 +2,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { NoticeList } from './components/NoticeList';
 import { Sidebar } from './components/Sidebar';
+import { ViewBoundary } from './components/ViewBoundary';
 import { useAppStore } from './store/context';
 import { effectiveTheme } from './store/settings-slice';
 import { viewFromHash } from './store/ui-slice';
@@ -55,7 +56,9 @@ export function App() {
       <main className="content">
         <ConnectionBanner />
         <NoticeList />
-        <View />
+        <ViewBoundary resetKey={view}>
+          <View />
+        </ViewBoundary>
       </main>
     </div>
   );
