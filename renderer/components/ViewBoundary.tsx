@@ -7,7 +7,7 @@ import { ErrorBanner } from './ErrorBanner';
  * is told what happened and what to do. `resetKey` (the view's name) clears the error on navigation.
  */
 export class ViewBoundary extends Component<{ resetKey: string; children: ReactNode }, { error: Error | null; key: string }> {
-  state = { error: null as Error | null, key: this.props.resetKey };
+  override state = { error: null as Error | null, key: this.props.resetKey };
 
   static getDerivedStateFromError(error: Error) {
     return { error };
@@ -17,11 +17,11 @@ export class ViewBoundary extends Component<{ resetKey: string; children: ReactN
     return props.resetKey === state.key ? null : { error: null, key: props.resetKey };
   }
 
-  componentDidCatch(error: Error, info: ErrorInfo) {
+  override componentDidCatch(error: Error, info: ErrorInfo) {
     console.error('view failed', error, info.componentStack);
   }
 
-  render() {
+  override render() {
     if (!this.state.error) return this.props.children;
     return (
       <div className="settings">
