@@ -13,6 +13,7 @@ export const systemPackages = {
   'squashfs-tools': '/usr/bin/mksquashfs',
   'e2fsprogs': '/usr/sbin/mkfs.ext4',
   procps: '/usr/bin/pgrep',
+  sudo: '/usr/bin/sudo',
 };
 
 export function ensureSystemPackages(log = console.log) {

@@ -94,6 +94,11 @@ export interface TestHostOptions {
    * on Lima with Apple Silicon), `lima` (the same, on a machine that looks like a Lima guest).
    */
   kvm?: 'missing' | 'no-virtualization' | 'lima';
+  /**
+   * Directories that get an empty tmpfs of their own in the host's mount namespace, so that what a
+   * test installs there (e.g. /usr/local/bin with sudo) stays invisible to the rest of the machine.
+   */
+  privateDirs?: string[];
   /** sshd's `AllowStreamLocalForwarding` (ssh-unix transport); default yes. */
   allowStreamLocalForwarding?: boolean;
 }
@@ -154,8 +159,12 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
-    child = options.kvm
-      ? spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `${kvmSetup(options.kvm, dir)}\nexec ${SSHD} -D -e -f '${config}'`], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const setup = [
+      ...(options.kvm ? [kvmSetup(options.kvm, dir)] : []),
+      ...(options.privateDirs ?? []).map((d) => `mount -t tmpfs -o mode=755 tmpfs '${d}'`),
+    ];
+    child = setup.length > 0
+      ? spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `set -e\n${setup.join('\n')}\nexec ${SSHD} -D -e -f '${config}'`], { stdio: ['ignore', 'ignore', 'pipe'] })
       : spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk) => (log += chunk));
     await waitForPort(options.address, port, () => `sshd on ${options.address}:${port} did not start:\n${log}`);
@@ -270,4 +279,9 @@ export async function setFakeCommands(user: string, commands: Record<string, str
 /** Lets a test user open /dev/kvm (the kvm group), as a set-up KVM host would. */
 export function grantKvm(user: string): void {
   execFileSync('usermod', ['-aG', 'kvm', user]);
+}
+
+/** Lets a test user run anything with sudo without a password, as a set-up admin account has. */
+export async function grantPasswordlessSudo(user: string): Promise<void> {
+  await writeFile(`/etc/sudoers.d/firedeck-test-${user}`, `${user} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
 }

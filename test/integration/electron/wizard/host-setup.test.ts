@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SetupReport } from '../../../../shared/channels/wizard';
-import { ensureKeyUser, grantKvm, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
+import { ensureKeyUser, grantKvm, grantPasswordlessSudo, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
@@ -185,5 +185,24 @@ describe('resuming', () => {
     const again = await t.call('wizard.run', { hostId: id });
     expect(failed(again)).toBeUndefined();
     expect(statuses(again).ready).toBe('done');
+  });
+});
+
+describe('with sudo', () => {
+  it('installs Firecracker for every user into /usr/local/bin', async () => {
+    const user = await ensureKeyUser('fdwiz-sudo');
+    await rm(`/home/${user}/.firedeck`, { recursive: true, force: true });
+    grantKvm(user);
+    await grantPasswordlessSudo(user);
+    // /usr/local/bin is private to this host's sessions, so the install does not touch the machine.
+    const host = await startTestHost({ address: '127.0.0.54', users: [user], privateDirs: ['/usr/local/bin'] });
+    hosts.push(host);
+    const id = await connectTestHost(t, host, { user });
+    const report = await t.call('wizard.run', { hostId: id });
+    expect(failed(report)).toBeUndefined();
+    expect(report.steps.find((s) => s.name === 'firecracker.install')!.detail).toContain('installed in /usr/local/bin');
+    const probe = await t.call('hosts.probe', { id });
+    expect(probe).toMatchObject({ sudo: 'passwordless', firecracker: { present: true, path: '/usr/local/bin/firecracker', version: 'Firecracker v1.12.0' } });
+    expect(existsSync('/usr/local/bin/firecracker')).toBe(false); // not on this machine, only in that host's namespace
   });
 });
