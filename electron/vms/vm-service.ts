@@ -1,22 +1,18 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { HostProbe, HostSummary } from '../../shared/channels/hosts.js';
 import type { VmCreateRequest, VmSummary } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
-import { createFirecrackerClient } from '../firecracker/client.js';
-import type { ApiConnector, FirecrackerClient } from '../firecracker/client.js';
-import { sshTcpConnector } from '../firecracker/transports/ssh-tcp.js';
-import { sshUnixConnector } from '../firecracker/transports/ssh-unix.js';
-import { tcpConnector } from '../firecracker/transports/tcp.js';
-import { unixConnector } from '../firecracker/transports/unix.js';
+import type { FirecrackerClient } from '../firecracker/client.js';
 import type { HostService } from '../hosts/host-service.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { shq } from '../ssh/shell-quote.js';
 import { runSteps } from '../steps/step-runner.js';
 import { openConsole } from './vm-console.js';
 import type { ConsoleSession } from './vm-console.js';
-import { bridgeScript, deleteScript, discoveryScript, markStoppedScript, parseDiscovery, vmPaths, waitExitScript } from './vm-host-scripts.js';
-import type { DiscoveredVm, VmPaths } from './vm-host-scripts.js';
+import { createVmClients } from './vm-clients.js';
+import { deleteScript, discoveryScript, markStoppedScript, parseDiscovery, vmPaths, waitExitScript } from './vm-host-scripts.js';
+import type { DiscoveredVm } from './vm-host-scripts.js';
 import { bootSteps, restoreSteps } from './vm-start-steps.js';
 import type { VmStartContext } from './vm-start-steps.js';
 
@@ -58,9 +54,7 @@ export function createVmService(deps: {
   pollMs?: number;
 }): VmService {
   const { hosts, events } = deps;
-  const clients = new Map<string, FirecrackerClient>();
-  /** Hosts whose sshd refused stream-local forwarding: their VMs go through socat. */
-  const streamLocalForbidden = new Set<string>();
+  const clients = createVmClients();
   const known = new Map<string, VmSummary>();
   const consoles = new Map<string, ConsoleSession>();
   const key = (ref: VmRef) => `${ref.hostId}/${ref.id}`;
@@ -74,50 +68,9 @@ export function createVmService(deps: {
     return { host, connection, probe: probe as HostContext['probe'] };
   }
 
-  async function startBridge(ctx: HostContext, paths: VmPaths): Promise<number> {
-    const bind = ctx.host.transport === 'tcp' ? '0.0.0.0' : '127.0.0.1';
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const port = randomInt(20_000, 61_000);
-      const result = await ctx.connection.exec(bridgeScript(paths, port, bind), { timeoutMs: 15_000 });
-      if (result.exitCode === 0) return port;
-    }
-    throw new AppError('BRIDGE_FAILED', `socat could not listen on ${ctx.host.label} for the API bridge.`, { remedy: 'Check that socat is installed on the host (the setup wizard installs it).' });
-  }
-
-  /** The API client of one VM, over the transport its host uses; cached, one connection per socket. */
-  async function clientFor(ctx: HostContext, id: string, knownBridgePort?: number): Promise<FirecrackerClient> {
-    const ref = { hostId: ctx.host.id, id };
-    const cached = clients.get(key(ref));
-    if (cached) return cached;
-    const paths = vmPaths(ctx.probe.firedeckDir, id);
-    const make = (connector: ApiConnector) => createFirecrackerClient({ connector, name: `${id} on ${ctx.host.label}` });
-    let client: FirecrackerClient | undefined;
-    if (ctx.host.transport === 'unix') client = make(unixConnector(paths.socket));
-    if (ctx.host.transport === 'ssh-unix' && !streamLocalForbidden.has(ctx.host.id)) {
-      const candidate = make(sshUnixConnector(ctx.connection, paths.socket));
-      try {
-        await candidate.describeInstance({ timeoutMs: 5_000 });
-        client = candidate;
-      } catch (error) {
-        await candidate.close();
-        if (!(error instanceof AppError && error.code === 'STREAMLOCAL_FORBIDDEN')) throw error;
-        // sshd forbids stream-local forwarding: this host's VMs go through socat on its loopback.
-        streamLocalForbidden.add(ctx.host.id);
-      }
-    }
-    if (!client) {
-      const port = knownBridgePort ?? (await startBridge(ctx, paths));
-      client = make(ctx.host.transport === 'tcp' ? tcpConnector(ctx.host.address, port) : sshTcpConnector(ctx.connection, port));
-    }
-    clients.set(key(ref), client);
-    return client;
-  }
-
-  async function dropClient(ref: VmRef) {
-    const client = clients.get(key(ref));
-    clients.delete(key(ref));
-    await client?.close().catch(() => {});
-  }
+  const clientFor = (ctx: HostContext, id: string, bridgePort?: number) =>
+    clients.clientFor({ hostId: ctx.host.id, label: ctx.host.label, address: ctx.host.address, transport: ctx.host.transport, connection: ctx.connection, firedeckDir: ctx.probe.firedeckDir }, id, bridgePort);
+  const dropClient = (ref: VmRef) => clients.drop(ref);
 
   async function describe(ctx: HostContext, found: DiscoveredVm): Promise<VmSummary> {
     const config = (found.config ?? {}) as Partial<VmCreateRequest>;
@@ -326,8 +279,7 @@ export function createVmService(deps: {
       if (timer) clearInterval(timer);
       for (const session of consoles.values()) session.close();
       consoles.clear();
-      await Promise.all([...clients.keys()].map((k) => clients.get(k)!.close().catch(() => {})));
-      clients.clear();
+      await clients.closeAll();
     },
   };
 }
