@@ -116,7 +116,7 @@ export const firecrackerStep: SetupStep = {
       // With sudo the binaries go where every user finds them; without, into ~/.firedeck/bin.
       'if sudo -n true 2>/dev/null; then dest=/usr/local/bin; as="sudo -n"; else dest="$HOME/.firedeck/bin"; as=; mkdir -p "$dest"; fi',
       'for tool in firecracker jailer; do',
-      `  $as install -m 0755 "$work/${release}/$tool-${ctx.version}-${arch}" "$dest/.$tool.part"`,
+      `  $as install -m 0755 "$work"/${shq(`${release}/`)}"$tool"${shq(`-${ctx.version}-${arch}`)} "$dest/.$tool.part"`,
       '  $as mv -f "$dest/.$tool.part" "$dest/$tool"',
       'done',
       'rm -rf -- "$work"',
@@ -183,11 +183,20 @@ export const imagesStep: SetupStep = {
   name: 'images.install',
   title: 'Kernel and root filesystem',
   async check(ctx) {
+    const dir = imagesDir(ctx);
+    if (!ctx.kernelKey && !ctx.rootfsKey) {
+      // Nothing particular asked for: any installed, checksummed pair will do, and a re-run then
+      // needs no network at all.
+      const any = await ctx.connection.exec(
+        `cd -- ${shq(dir)} 2>/dev/null || exit 1\nk=; r=\nfor f in vmlinux-*; do [ -f "$f" ] && [ -f "$f.sha256" ] && k="$f"; done\nfor f in rootfs-*.ext4; do [ -f "$f" ] && [ -f "$f.sha256" ] && r="$f"; done\n[ -n "$k" ] && [ -n "$r" ] && echo "$k $r"`,
+      );
+      const [kernel, rootfs] = any.output.trim().split(' ');
+      return any.exitCode === 0 && kernel && rootfs ? `${kernel} and ${rootfs} are installed in ${dir}.` : null;
+    }
     const catalog = await ctx.catalog();
     const { arch } = probeOf(ctx);
     const kernel = chosen(catalog, 'kernel', ctx.kernelKey, arch);
     const rootfs = chosen(catalog, 'rootfs', ctx.rootfsKey, arch);
-    const dir = imagesDir(ctx);
     const have = await ctx.connection.exec(`cd -- ${shq(dir)} 2>/dev/null && [ -f ${shq(kernel.name)} ] && [ -f ${shq(`${kernel.name}.sha256`)} ] && [ -f ${shq(rootfsName(rootfs))} ] && [ -f ${shq(`${rootfsName(rootfs)}.sha256`)} ]`);
     return have.exitCode === 0 ? `${kernel.name} and ${rootfsName(rootfs)} are installed in ${dir}.` : null;
   },
