@@ -69,3 +69,27 @@ test('a new user sets up a bare host with the wizard and boots a first microVM',
   await expect(page.getByRole('status', { name: 'Import of arm-image' })).toContainText('built for aarch64, but this host is x86_64');
   await page.screenshot({ path: test.info().outputPath('images.png'), fullPage: true });
 });
+
+test('on a Lima guest the wizard stops at the KVM check and says to use a remote Linux server', async ({ app, page }) => {
+  const lima = 'fdkvm-e2e';
+  await ensureKeyUser(lima);
+  grantKvm(lima);
+  const guest = await startTestHost({ address: '127.0.0.55', users: [lima], kvm: 'lima' });
+  try {
+    const hosts = new HostsPage(page);
+    const { ensureTestUsers } = await import('../support/ssh-test-hosts');
+    await hosts.addHost({ name: 'lima vm', address: guest.address, port: String(guest.port), user: lima, keyPath: (await ensureTestUsers()).key.keyPath });
+    await hosts.trustKey(await guest.fingerprint());
+    await page.getByRole('button', { name: 'Set up host' }).click();
+    const wizard = page.getByRole('region', { name: 'Host setup' });
+    await wizard.getByRole('button', { name: 'Start setup' }).click();
+    const probe = wizard.getByRole('listitem', { name: 'Check architecture, OS and KVM' });
+    await expect(probe.getByRole('status')).toHaveText('Failed');
+    await expect(probe.getByRole('alert')).toContainText('ENODEV');
+    await expect(probe.getByRole('alert')).toContainText('Use a remote Linux server');
+    await expect(wizard.getByRole('listitem', { name: 'Install Firecracker' }).getByRole('status')).toHaveText('Waiting');
+    expect(app).toBeTruthy();
+  } finally {
+    await guest.stop();
+  }
+});
