@@ -20,8 +20,13 @@ const layering = [
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/electron/**', 'electron', 'ssh2', 'undici', 'ws', ...nodeBuiltins], message: 'The renderer is web content: it reaches main only through renderer/api.' }],
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/electron/**', 'electron', 'ssh2', 'undici', 'ws', ...nodeBuiltins], message: 'The renderer is web content: it reaches main only through renderer/api.' },
+          // The channel files hold zod schemas; values the renderer needs live in zod-free modules (shared/limits.ts).
+          { group: ['**/shared/channels/*', '**/shared/contract', 'zod'], allowTypeImports: true, message: 'Import only types from the contract here; zod must stay out of the renderer bundle.' },
+        ],
       }],
     },
   },

@@ -50,8 +50,3 @@ export function parseListing(xml: string): { key: string; size: number }[] {
 function decodeXml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
-
-/** Newest first by the version in the name (vmlinux-6.1.102 before vmlinux-5.10.999). */
-export function newestFirst(a: CatalogImage, b: CatalogImage): number {
-  return b.name.localeCompare(a.name, 'en', { numeric: true });
-}

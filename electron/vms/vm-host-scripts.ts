@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { shq } from '../ssh/shell-quote.js';
+import { shellCommand, shq } from '../ssh/shell-quote.js';
 
 /** Where one VM lives on its host (DESIGN §3): everything the app needs to rediscover it. */
 export interface VmPaths {
@@ -60,7 +60,7 @@ export function startScript(p: VmPaths, binary: string, id: string): string {
   return [
     `cd -- ${shq(p.dir)}`,
     `rm -f -- ${shq(p.socket)} ${shq(p.stopped)}`,
-    `setsid ${shq(binary)} --api-sock ${shq(p.socket)} --id ${shq(id)} --log-path ${shq(p.fcLog)} 0<>${shq(p.fifo)} >>${shq(p.log)} 2>&1 &`,
+    `${shellCommand('setsid', binary, '--api-sock', p.socket, '--id', id, '--log-path', p.fcLog)} 0<>${shq(p.fifo)} >>${shq(p.log)} 2>&1 &`,
     `echo $! > ${shq(p.pid)}`,
     'i=0',
     `while [ ! -S ${shq(p.socket)} ] && [ $i -lt 100 ]; do`,

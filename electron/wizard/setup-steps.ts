@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Arch, HostProbe } from '../../shared/channels/hosts.js';
+import { newestFirst } from '../../shared/image-order.js';
 import type { CatalogImage, SetupStepName } from '../../shared/channels/wizard.js';
 import { AppError } from '../app-error.js';
 import { detectKernelArch } from '../images/kernel-arch.js';
@@ -169,7 +170,7 @@ export const socatStep: SetupStep = {
 /** The chosen image of a kind: the requested key, else the newest of the host's architecture. */
 function chosen(images: CatalogImage[], kind: 'kernel' | 'rootfs', key: string | undefined, arch: Arch): CatalogImage {
   const candidates = images.filter((i) => i.kind === kind && i.arch === arch);
-  const pick = key ? images.find((i) => i.key === key) : candidates.sort((a, b) => b.name.localeCompare(a.name, 'en', { numeric: true }))[0];
+  const pick = key ? images.find((i) => i.key === key) : candidates.sort(newestFirst)[0];
   if (!pick) throw new AppError('CATALOG_EMPTY', `The image catalog has no ${kind} for ${arch}.`, { remedy: 'Check the image catalog URL and the Firecracker version in Settings.' });
   if (pick.arch !== arch) {
     throw new AppError('KERNEL_ARCH_MISMATCH', `${pick.name} is built for ${pick.arch}, but this host is ${arch}.`, { remedy: `Choose an ${arch} image.` });

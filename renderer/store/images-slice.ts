@@ -1,4 +1,4 @@
-import { IMPORTS_WORKSPACE } from '../../shared/channels/images';
+import { IMPORTS_WORKSPACE } from '../../shared/limits';
 import type { HostImages } from '../../shared/channels/images';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';

@@ -1,4 +1,4 @@
-import { UPLOAD_CHUNK_BYTES } from '../../shared/channels/workspaces';
+import { UPLOAD_CHUNK_BYTES } from '../../shared/limits';
 import type { FiredeckApi } from '../api';
 
 /**

@@ -69,12 +69,6 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
   };
 }
 
-/** The step the wizard is on: the running one, else the failed one, else the last finished. */
-export function currentStep(report: SetupReport | undefined): SetupStepState | undefined {
-  if (!report) return undefined;
-  return report.steps.find((s) => s.status === 'running') ?? report.steps.find((s) => s.status === 'failed') ?? report.steps.filter((s) => s.status !== 'pending').at(-1);
-}
-
 export function isReady(report: SetupReport | undefined): boolean {
   return !!report && !report.running && report.steps.length > 0 && report.steps.every((s) => s.status === 'done' || s.status === 'skipped');
 }

@@ -20,8 +20,7 @@ export interface HostImages {
   images: InstalledImage[];
 }
 
-/** Workspace that stages files imported from this computer before they go to a host. */
-export const IMPORTS_WORKSPACE = 'imports';
+export { IMPORTS_WORKSPACE } from '../limits.js';
 
 export const imagesChannels = {
   /** The kernels and root filesystems installed for the host's own architecture. */

@@ -55,3 +55,4 @@ export const wizardChannels = {
   /** The image bucket's kernels and root filesystems for both architectures, marked by what fits the host. */
   'images.catalog': channel<CatalogImage[]>()(z.object({ hostId: z.string().uuid() }).strict()),
 };
+

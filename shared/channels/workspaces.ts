@@ -5,9 +5,8 @@ import { vmIdSchema } from '../ids.js';
 /** A path inside a workspace, as the renderer names it; main resolves it through the workspace's FsJail. */
 const workspacePath = z.string().max(4096, { message: 'The path is too long.' });
 
-export const TEXT_FILE_LIMIT = 1024 * 1024;
-/** Dropped files travel in chunks this size (base64 keeps a chunk under the bridge's 1 MiB message limit). */
-export const UPLOAD_CHUNK_BYTES = 512 * 1024;
+export { TEXT_FILE_LIMIT, UPLOAD_CHUNK_BYTES } from '../limits.js';
+import { TEXT_FILE_LIMIT, UPLOAD_CHUNK_BYTES } from '../limits.js';
 
 export interface WorkspaceSummary {
   id: string;

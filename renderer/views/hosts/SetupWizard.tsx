@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostSummary } from '../../../shared/channels/hosts';
+import { newestFirst } from '../../../shared/image-order';
 import type { SetupStepState } from '../../../shared/channels/wizard';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Icon } from '../../components/Icon';
@@ -41,7 +42,7 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
 
   async function bootFirst() {
     const installed = `${host.probe?.firedeckDir}/images/${host.probe?.arch}`;
-    const kernel = (catalog ?? []).find((i) => i.key === kernelKey) ?? images('kernel').filter((i) => i.compatible).sort((a, b) => b.name.localeCompare(a.name, 'en', { numeric: true }))[0];
+    const kernel = (catalog ?? []).find((i) => i.key === kernelKey) ?? images('kernel').filter((i) => i.compatible).sort(newestFirst)[0];
     const rootfs = (catalog ?? []).find((i) => i.key === rootfsKey) ?? images('rootfs').find((i) => i.compatible);
     if (!kernel || !rootfs) return;
     setBooting('Booting…');

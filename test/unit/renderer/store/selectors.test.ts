@@ -3,7 +3,7 @@ import type { VmSummary } from '../../../../shared/channels/vms';
 import type { SetupReport } from '../../../../shared/channels/wizard';
 import { createAppStore } from '../../../../renderer/store/store';
 import { selectVmList, uptime, vmKey } from '../../../../renderer/store/vms-slice';
-import { currentStep, isReady } from '../../../../renderer/store/wizard-slice';
+import { isReady } from '../../../../renderer/store/wizard-slice';
 import { createFakeApi } from '../../../support/fake-api';
 
 const vm = (id: string, extra: Partial<VmSummary> = {}): VmSummary => ({ hostId: 'h1', id, state: 'running', vcpus: 1, memoryMib: 128, kernel: 'k', rootfs: 'r', ...extra });
@@ -39,12 +39,6 @@ describe('wizard selectors', () => {
     hostId: 'h1',
     running,
     steps: statuses.map((status, i) => ({ name: 'host.connect', title: `step ${i}`, status: status as never, commands: [] })),
-  });
-  it('the current step is the running one, else the failed one, else the last finished', () => {
-    expect(currentStep(report(['done', 'running', 'pending']))?.title).toBe('step 1');
-    expect(currentStep(report(['done', 'failed', 'pending']))?.title).toBe('step 1');
-    expect(currentStep(report(['done', 'skipped', 'pending']))?.title).toBe('step 1');
-    expect(currentStep(undefined)).toBeUndefined();
   });
   it('ready means every step done or already done, and nothing running', () => {
     expect(isReady(report(['done', 'skipped', 'done']))).toBe(true);
