@@ -107,6 +107,9 @@ function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: Cli
     };
     client.once('ready', () => {
       client.removeListener('error', fail);
+      // API calls and console keystrokes are small request/response messages: Nagle's
+      // algorithm would hold them back waiting for ACKs (OpenSSH sets TCP_NODELAY the same way).
+      client.setNoDelay(true);
       resolve(client);
     });
     client.once('error', fail);
