@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { ensureKeyUser, grantKvm, startTestHost } from '../support/ssh-test-hosts';
 import type { TestHost } from '../support/ssh-test-hosts';
 import { startTestMirror } from '../support/test-mirror';
-import { arm64KernelHeader, x86KernelHeader } from '../support/vm-fixtures';
+import { arm64KernelHeader, removeVmsOf, x86KernelHeader } from '../support/vm-fixtures';
 import type { TestMirror } from '../support/test-mirror';
 import { expect, test } from './fixtures';
 import { HostsPage } from './pages/hosts-page';
@@ -13,6 +13,7 @@ const user = 'fdwiz-e2e';
 
 test.beforeAll(async () => {
   await ensureKeyUser(user);
+  await removeVmsOf(user);
   await rm(`/home/${user}/.firedeck`, { recursive: true, force: true }); // a bare host
   grantKvm(user);
   [host, mirror] = await Promise.all([startTestHost({ address: '127.0.0.47', users: [user] }), startTestMirror()]);
@@ -20,6 +21,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host.stop();
   await mirror.stop();
+  await removeVmsOf(user); // the first microVM the test booted
 });
 
 test('a new user sets up a bare host with the wizard and boots a first microVM', async ({ app, page }) => {

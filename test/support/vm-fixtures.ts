@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,7 @@ export function arm64KernelHeader(): Buffer {
  */
 export async function installFirecrackerFor(user: string, arch: 'x86_64' | 'aarch64' = 'x86_64'): Promise<{ kernel: string; rootfs: string; wrongKernel: string }> {
   const home = `/home/${user}/.firedeck`;
+  await removeVmsOf(user);
   await mkdir(`${home}/bin`, { recursive: true });
   await mkdir(`${home}/images/${arch}`, { recursive: true });
   await copyFile(process.env.FIRECRACKER_BIN ?? emulatorPath, `${home}/bin/firecracker`);
@@ -55,6 +56,19 @@ export async function installFirecrackerFor(user: string, arch: 'x86_64' | 'aarc
   await writeFile(wrongKernel, arch === 'x86_64' ? arm64KernelHeader() : x86KernelHeader());
   execFileSync('chown', ['-R', `${user}:${user}`, home, wrongKernel]);
   return { kernel, rootfs, wrongKernel };
+}
+
+/**
+ * Kills every microVM process of a test user and removes their run directories: a run that died
+ * half-way (this machine also runs CI) must not leave VMs that later runs trip over.
+ */
+export async function removeVmsOf(user: string): Promise<void> {
+  try {
+    execFileSync('pkill', ['-9', '-u', user, '-f', `/home/${user}/.firedeck/`], { stdio: 'ignore' });
+  } catch {
+    // nothing was running
+  }
+  await rm(`/home/${user}/.firedeck/vms`, { recursive: true, force: true });
 }
 
 /** Processes of `user` whose command line mentions `text` (to prove nothing leaked). */

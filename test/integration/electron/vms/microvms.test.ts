@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VmSummary } from '../../../../shared/channels/vms';
 import { createFirecrackerClient } from '../../../../electron/firecracker/client';
@@ -102,6 +102,10 @@ describe('the truth about microVMs', () => {
   it('shows a VM whose process died as exited, with the end of its console log, also after a restart', async () => {
     const hostId = await connect(host);
     await create(hostId, 'doomed');
+    // Let the guest print its boot log first (the emulator writes it just after InstanceStart).
+    for (let i = 0; i < 100 && !readFileSync(`${runDir('doomed')}/console.log`, 'utf8').includes('login'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     execFileSync('pkill', ['-9', '-u', users.key.name, '-f', `${runDir('doomed')}/api.sock`]);
     const listed = (await t.call('vms.list')).find((vm) => vm.id === 'doomed') as VmSummary;
     expect(listed.state).toBe('exited');

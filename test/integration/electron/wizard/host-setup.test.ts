@@ -11,7 +11,7 @@ import { connectTestHost, failureOf, startTestCore } from '../../../support/test
 import type { TestCore } from '../../../support/test-core';
 import { startTestMirror, TAMPERED_VERSION } from '../../../support/test-mirror';
 import type { TestMirror } from '../../../support/test-mirror';
-import { arm64KernelHeader, x86KernelHeader } from '../../../support/vm-fixtures';
+import { arm64KernelHeader, removeVmsOf, x86KernelHeader } from '../../../support/vm-fixtures';
 
 let mirror: TestMirror;
 let t: TestCore;
@@ -20,6 +20,7 @@ const hosts: TestHost[] = [];
 /** A bare host: a fresh user with KVM access and nothing installed. */
 async function bareHost(name: string, address: string, options: { kvm?: boolean; fake?: Record<string, string> } = {}) {
   const user = await ensureKeyUser(name);
+  await removeVmsOf(user);
   await rm(`/home/${user}/.firedeck`, { recursive: true, force: true });
   if (options.kvm !== false) grantKvm(user);
   if (options.fake) await setFakeCommands(user, options.fake);
