@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, protocol, safeStorage, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { createWindowStateStore, restorableBounds } from './app/window-state.js';
 import type { WindowState } from './app/window-state.js';
@@ -59,7 +59,9 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  void app.whenReady().then(async () => {
+  // `--data-dir=DIR` keeps a separate set of hosts and settings, as in browser mode.
+  const dataDir = app.commandLine.getSwitchValue('data-dir') || app.getPath('userData');
+  app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     protocol.handle(APP_SCHEME, async (request) => {
       const url = new URL(request.url);
@@ -71,8 +73,6 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
 
-    // `--data-dir=DIR` keeps a separate set of hosts and settings, as in browser mode.
-    const dataDir = app.commandLine.getSwitchValue('data-dir') || app.getPath('userData');
     const core = await createCore({
       dataDir,
       mode: 'electron',
@@ -99,5 +99,9 @@ if (!app.requestSingleInstanceLock()) {
       if (BrowserWindow.getAllWindows().length === 0) createWindow(saved, remember);
     });
     app.on('will-quit', () => void core.close());
+  }).catch((error: unknown) => {
+    // Without a backend there is nothing to show: say why, then quit rather than hang windowless.
+    dialog.showErrorBox('Firedeck could not start', `${error instanceof Error ? error.message : String(error)}\n\nCheck that your user can read and write the Firedeck data folder (${dataDir}).`);
+    app.exit(1);
   });
 }
