@@ -10,13 +10,6 @@ export const BRIDGE_MAX_MESSAGE_BYTES = 1024 * 1024;
 /** WebSocket close code sent when the backend shuts down on purpose. */
 export const BRIDGE_CLOSE_SHUTDOWN = 4001;
 
-export interface BridgeRequest {
-  type: 'invoke';
-  id: number;
-  channel: string;
-  input?: unknown;
-}
-
 export type BridgeMessage =
   | { type: 'result'; id: number | null; ok: true; value: unknown }
   | { type: 'result'; id: number | null; ok: false; error: AppErrorShape }

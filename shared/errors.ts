@@ -1,30 +1,18 @@
-import { z } from 'zod';
-
 /**
  * Every failure that crosses from main to the renderer has this shape. `message` says what
  * happened in words a user can act on; `remedy` (when one exists) says what to do next.
  * `details` carries structured data for the UI (e.g. which input fields were invalid) and never
  * holds stack traces or paths of the machine the backend runs on.
  */
-export const errorCodes = [
-  'INVALID_INPUT',
-  'UNKNOWN_CHANNEL',
-  'NOT_FOUND',
-  'CONFLICT',
-  'BACKEND_UNAVAILABLE',
-  'STORE_READ_FAILED',
-  'STORE_WRITE_FAILED',
-  'INTERNAL',
-] as const;
-
-export type ErrorCode = (typeof errorCodes)[number];
-
-export const appErrorShapeSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  remedy: z.string().optional(),
-  details: z.unknown().optional(),
-});
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'UNKNOWN_CHANNEL'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'BACKEND_UNAVAILABLE'
+  | 'STORE_READ_FAILED'
+  | 'STORE_WRITE_FAILED'
+  | 'INTERNAL';
 
 export interface AppErrorShape {
   code: ErrorCode | (string & {});

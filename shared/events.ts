@@ -26,8 +26,3 @@ export interface EventMap {
 
 export type EventName = keyof EventMap;
 
-export const eventNames: readonly EventName[] = ['settings.changed', 'app.noticeRaised', 'hosts.changed', 'hosts.removed', 'workspaces.pushProgressed', 'vms.changed', 'vms.removed', 'vms.consoleOutput', 'vms.consoleClosed', 'vms.stepProgressed', 'wizard.stepProgressed'];
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
-}

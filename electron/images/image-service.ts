@@ -29,29 +29,31 @@ export function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch 
  * ever offered kernels and root filesystems built for it.
  */
 export function createImageService(deps: { hosts: HostService; workspaces: WorkspaceService; events: EventBus }): ImageService {
+  async function listInstalled(hostId: string): Promise<HostImages> {
+    const host = deps.hosts.list().find((h) => h.id === hostId);
+    if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.');
+    const probe = host.probe ?? (await deps.hosts.probe(hostId));
+    if (!probe.arch) throw new AppError('HOST_UNSUPPORTED', `${host.label} is a ${probe.machine} machine; Firecracker runs on x86_64 and aarch64 only.`);
+    const dir = posix.join(probe.firedeckDir, 'images', probe.arch);
+    const result = await deps.hosts.connection(hostId).exec(
+      `cd -- ${shq(dir)} 2>/dev/null || exit 0\nfor f in *; do [ -f "$f" ] || continue; sum=; [ -f "$f.sha256" ] && read -r sum < "$f.sha256"; printf '%s\\t%s\\t%s\\n' "$(stat -c %s -- "$f")" "$sum" "$f"; done; true`,
+      { timeoutMs: 30_000 },
+    );
+    const images: InstalledImage[] = [];
+    for (const line of result.output.split('\n')) {
+      const [size, sha256, ...rest] = line.split('\t');
+      const name = rest.join('\t');
+      if (!name || name.endsWith('.sha256') || name.endsWith('.part')) continue;
+      const kind = /^(vmlinux|Image|bzImage)/.test(name) ? 'kernel' : /\.(ext4|img|raw)$/.test(name) ? 'rootfs' : null;
+      if (kind) images.push({ name, path: posix.join(dir, name), kind, sizeBytes: Number(size), ...(sha256 ? { sha256 } : {}) });
+    }
+    return { hostId, arch: probe.arch, dir, images };
+  }
+
   return {
-    async listInstalled(hostId) {
-      const host = deps.hosts.list().find((h) => h.id === hostId);
-      if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.');
-      const probe = host.probe ?? (await deps.hosts.probe(hostId));
-      if (!probe.arch) throw new AppError('HOST_UNSUPPORTED', `${host.label} is a ${probe.machine} machine; Firecracker runs on x86_64 and aarch64 only.`);
-      const dir = posix.join(probe.firedeckDir, 'images', probe.arch);
-      const result = await deps.hosts.connection(hostId).exec(
-        `cd -- ${shq(dir)} 2>/dev/null || exit 0\nfor f in *; do [ -f "$f" ] || continue; sum=; [ -f "$f.sha256" ] && read -r sum < "$f.sha256"; printf '%s\\t%s\\t%s\\n' "$(stat -c %s -- "$f")" "$sum" "$f"; done; true`,
-        { timeoutMs: 30_000 },
-      );
-      const images: InstalledImage[] = [];
-      for (const line of result.output.split('\n')) {
-        const [size, sha256, ...rest] = line.split('\t');
-        const name = rest.join('\t');
-        if (!name || name.endsWith('.sha256') || name.endsWith('.part')) continue;
-        const kind = /^(vmlinux|Image|bzImage)/.test(name) ? 'kernel' : /\.(ext4|img|raw)$/.test(name) ? 'rootfs' : null;
-        if (kind) images.push({ name, path: posix.join(dir, name), kind, sizeBytes: Number(size), ...(sha256 ? { sha256 } : {}) });
-      }
-      return { hostId, arch: probe.arch, dir, images };
-    },
+    listInstalled,
     async import({ hostId, workspaceId, path, transferId }) {
-      const { dir, arch } = await this.listInstalled(hostId);
+      const { dir, arch } = await listInstalled(hostId);
       const file = await (await deps.workspaces.files(workspaceId)).realFile(path);
       const handle = await open(file.path, 'r');
       const header = Buffer.alloc(2048);

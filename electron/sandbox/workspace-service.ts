@@ -1,6 +1,6 @@
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { PushResult, WorkspaceEntry, WorkspaceSummary } from '../../shared/channels/workspaces.js';
+import type { PushResult, WorkspaceSummary } from '../../shared/channels/workspaces.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
 import type { HostConnection } from '../ssh/host-connection.js';
@@ -101,4 +101,3 @@ export function createWorkspaceService(deps: {
   };
 }
 
-export type { WorkspaceEntry };
