@@ -17,15 +17,17 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
   const unsubscribers = [
     api.on('settings.changed', (settings) => store.getState().settings.applyRemote(settings)),
     api.on('app.noticeRaised', (notice) => store.getState().app.addNotice(notice)),
-    api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
     api.on('hosts.removed', ({ id }) => store.getState().hosts.applyRemoved(id)),
     api.on('vms.changed', (vm) => store.getState().vms.applyChanged(vm)),
     api.on('vms.removed', ({ hostId, id }) => store.getState().vms.applyRemoved(hostId, id)),
     api.on('vms.stepProgressed', ({ step, status }) => store.getState().vms.applyStep(step, status)),
     api.on('hosts.changed', (host) => {
-      // A host that just connected brings its microVMs with it.
-      if (host.connection.state === 'connected') void store.getState().vms.load();
+      // A host that just connected brings its microVMs with it; probes and other updates of a
+      // connected host do not need a new list (the backend pushes VM changes itself).
+      const before = store.getState().hosts.byId[host.id]?.connection.state;
+      if (host.connection.state === 'connected' && before !== 'connected') void store.getState().vms.load();
     }),
+    api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
     api.on('wizard.stepProgressed', ({ hostId, step, running }) => store.getState().wizard.applyStep(hostId, step, running)),
     api.on('workspaces.pushProgressed', ({ transferId, sent, total }) => {
       store.getState().workspaces.applyProgress(transferId, sent, total);

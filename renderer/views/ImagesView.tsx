@@ -7,7 +7,7 @@ import { PageHeader } from '../components/PageHeader';
 import { useAppStore } from '../store/context';
 import { selectHostList } from '../store/hosts-slice';
 import { GoToHosts } from './GoToHosts';
-import { formatSize } from './workspaces/FileBrowser';
+import { formatSize } from '../format';
 
 export function ImagesView() {
   const hosts = useAppStore(useShallow((s) => selectHostList(s).filter((h) => h.connection.state === 'connected')));

@@ -3,6 +3,7 @@ import type { DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { WorkspaceEntry } from '../../../shared/channels/workspaces';
 import { Icon } from '../../components/Icon';
+import { formatSize } from '../../format';
 import { useAppStore } from '../../store/context';
 import { joinPath } from '../../store/workspaces-slice';
 import { FileEditor } from './FileEditor';
@@ -165,9 +166,3 @@ export function FileBrowser({ workspaceId }: { workspaceId: string }) {
   );
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}

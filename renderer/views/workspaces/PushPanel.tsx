@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/context';
 import { selectHostList } from '../../store/hosts-slice';
-import { formatSize } from './FileBrowser';
+import { formatSize } from '../../format';
 
 /** Sends the open file to a connected host, with progress and cancel. */
 export function PushPanel() {
