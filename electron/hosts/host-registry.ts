@@ -4,6 +4,7 @@ import { hostInputSchema } from '../../shared/channels/hosts.js';
 import type { HostConfig, HostRecord } from '../../shared/channels/hosts.js';
 import { AppError } from '../app-error.js';
 import { createJsonStore } from '../store/json-store.js';
+import { createSerialQueue } from '../store/serial-queue.js';
 import type { JsonStore, LoadResult } from '../store/json-store.js';
 
 /** The hosts the user added, persisted in hosts.json. Only configuration: state lives on the hosts. */
@@ -30,9 +31,17 @@ export async function createHostRegistry(
   const loaded = await store.load();
   let hosts: HostRecord[] = loaded.data.hosts;
 
-  async function replace(next: HostRecord[]) {
-    await store.save({ hosts: next });
-    hosts = next;
+  const changes = createSerialQueue();
+  /** Applies `change` to the list as it is when its turn comes, so concurrent edits all survive. */
+  function update<T>(change: (current: HostRecord[]) => { next: HostRecord[]; result: T }): Promise<T> {
+    return changes.run(async () => {
+      const { next, result } = change(hosts);
+      if (next !== hosts) {
+        await store.save({ hosts: next });
+        hosts = next;
+      }
+      return result;
+    });
   }
 
   const registry: HostRegistry = {
@@ -42,21 +51,20 @@ export async function createHostRegistry(
       if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.', { remedy: 'Reload the host list.' });
       return host;
     },
-    async add(config) {
+    add(config) {
       const record: HostRecord = { ...config, id: randomUUID(), createdAt: now().toISOString() };
-      await replace([...hosts, record]);
-      return record;
+      return update((current) => ({ next: [...current, record], result: record }));
     },
-    async update(id, config) {
-      const current = registry.get(id);
-      const record: HostRecord = { ...config, id, createdAt: current.createdAt };
-      await replace(hosts.map((h) => (h.id === id ? record : h)));
-      return record;
+    update(id, config) {
+      return update((current) => {
+        const existing = current.find((h) => h.id === id);
+        if (!existing) throw new AppError('NOT_FOUND', 'That host no longer exists.', { remedy: 'Reload the host list.' });
+        const record: HostRecord = { ...config, id, createdAt: existing.createdAt };
+        return { next: current.map((h) => (h.id === id ? record : h)), result: record };
+      });
     },
-    async remove(id) {
-      if (!hosts.some((h) => h.id === id)) return false;
-      await replace(hosts.filter((h) => h.id !== id));
-      return true;
+    remove(id) {
+      return update((current) => (current.some((h) => h.id === id) ? { next: current.filter((h) => h.id !== id), result: true } : { next: current, result: false }));
     },
   };
   return { registry, loaded };

@@ -18,7 +18,8 @@ export async function fetchCatalog(options: { imageBaseUrl: string; version: str
     const url = `${options.imageBaseUrl}/?prefix=${encodeURIComponent(prefix)}&list-type=2`;
     let xml: string;
     try {
-      const response = await options.fetch(url, { signal: options.signal ?? AbortSignal.timeout(20_000) });
+      const timeout = AbortSignal.timeout(20_000);
+      const response = await options.fetch(url, { signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       xml = await response.text();
     } catch (error) {

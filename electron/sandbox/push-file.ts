@@ -37,6 +37,9 @@ export async function pushFile(connection: HostConnection, options: PushOptions)
 
   const cleanup = () => connection.exec(`rm -f -- ${shq(temp)}`, { timeoutMs: 30_000 }).catch(() => {});
   try {
+    // A cancel that came before the upload started must not be missed: abort listeners
+    // added to an already aborted signal never fire.
+    if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     await connection.withClient((client) => upload(client, options, temp));
     // Both sides hash at once, after the transfer: hashing during it took CPU from the
     // encryption and slowed the upload more than it saved (npm run bench).
@@ -54,6 +57,7 @@ export async function pushFile(connection: HostConnection, options: PushOptions)
         remedy: 'Push the file again. If it keeps happening, check the host’s disk.',
       });
     }
+    if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     const moved = await connection.exec(`mv -f -- ${shq(temp)} ${shq(remotePath)}`, { timeoutMs: 30_000 });
     if (moved.exitCode !== 0) throw new AppError('PUSH_FAILED', `The file arrived but could not be moved to ${remotePath}: ${moved.output.trim() || moved.stderr.trim()}`);
     return { remotePath, sha256 };

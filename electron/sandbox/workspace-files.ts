@@ -152,14 +152,21 @@ export function createWorkspaceFiles(jail: FsJail): WorkspaceFiles {
       }
       const current = upload;
       if (offset !== current.received) throw new AppError('UPLOAD_OUT_OF_ORDER', `Expected the chunk at ${current.received}, not ${offset}.`, { remedy: 'Drop the file again.' });
-      clearTimeout(current.timer);
-      const handle = await open(current.temp, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
-      try {
-        await handle.write(data);
-      } finally {
-        await handle.close();
-      }
+      // Counted before the write, so a second chunk for the same offset is refused, not appended twice.
       current.received += data.length;
+      clearTimeout(current.timer);
+      try {
+        const handle = await open(current.temp, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+        try {
+          await handle.write(data);
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        uploads.delete(uploadId);
+        await rm(current.temp, { force: true });
+        throw error;
+      }
       if (done) {
         uploads.delete(uploadId);
         await rename(current.temp, current.target);

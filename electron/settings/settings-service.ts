@@ -3,6 +3,7 @@ import type { Settings } from '../../shared/channels/settings.js';
 import type { EventBus } from '../event-bus.js';
 import type { NoticeBoard } from '../app/notices.js';
 import { createJsonStore } from '../store/json-store.js';
+import { createSerialQueue } from '../store/serial-queue.js';
 import type { JsonStore } from '../store/json-store.js';
 
 export interface SettingsService {
@@ -43,16 +44,20 @@ export async function createSettingsService(deps: {
   }
   let current: Settings = { ...defaultSettings, ...loaded.data };
 
-  async function replace(next: Settings): Promise<Settings> {
-    await store.save(next);
-    current = next;
-    events.emit('settings.changed', current);
-    return current;
-  }
+  const changes = createSerialQueue();
+  /** Each change applies to the settings as they are when its turn comes: none is lost. */
+  const replace = (change: (previous: Settings) => Settings) =>
+    changes.run(async () => {
+      const next = change(current);
+      await store.save(next);
+      current = next;
+      events.emit('settings.changed', current);
+      return current;
+    });
 
   return {
     get: async () => current,
-    update: (patch) => replace({ ...current, ...patch }),
-    reset: () => replace({ ...defaultSettings }),
+    update: (patch) => replace((previous) => ({ ...previous, ...patch })),
+    reset: () => replace(() => ({ ...defaultSettings })),
   };
 }

@@ -156,6 +156,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
   }
 
   async function runExec(live: SshClient, script: string, execOptions: ExecOptions): Promise<ExecResult> {
+    if (execOptions.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     const framed = frameScript(script);
     const stream = await openExec(live, framed.command);
     return new Promise((resolve, reject) => {

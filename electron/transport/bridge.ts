@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,7 +88,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       'Cache-Control': 'no-store',
     });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file.path).pipe(res);
+    pipeline(createReadStream(file.path), res).catch(() => res.destroy());
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -101,6 +102,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // An oversized or malformed frame makes ws emit 'error'; without a listener it would take
+    // the whole backend down. The socket is closed by ws; only this tab is affected.
+    ws.on('error', (error) => log.warn(`[firedeck] closed a bridge connection: ${error.message}`));
     ws.on('message', (data, isBinary) => {
       void answer(ws, isBinary ? null : data.toString());
     });

@@ -32,7 +32,9 @@ export interface VmClients {
 }
 
 export function createVmClients(): VmClients {
-  const clients = new Map<string, FirecrackerClient>();
+  // Promises, so that two callers at once (the poll and a user action) share one client
+  // instead of each opening a connection, and on ssh-tcp hosts each starting a bridge.
+  const clients = new Map<string, Promise<FirecrackerClient>>();
   const streamLocalForbidden = new Set<string>();
   const key = (hostId: string, id: string) => `${hostId}/${id}`;
 
@@ -47,40 +49,48 @@ export function createVmClients(): VmClients {
   }
 
   return {
-    async clientFor(host, id, knownBridgePort) {
-      const cached = clients.get(key(host.hostId, id));
-      if (cached) return cached;
-      const paths = vmPaths(host.firedeckDir, id);
-      const make = (connector: ApiConnector) => createFirecrackerClient({ connector, name: `${id} on ${host.label}` });
-      let client: FirecrackerClient | undefined;
-      if (host.transport === 'unix') client = make(unixConnector(paths.socket));
-      if (host.transport === 'ssh-unix' && !streamLocalForbidden.has(host.hostId)) {
-        const candidate = make(sshUnixConnector(host.connection, paths.socket));
-        try {
-          await candidate.describeInstance({ timeoutMs: 5_000 });
-          client = candidate;
-        } catch (error) {
-          await candidate.close();
-          if (!(error instanceof AppError && error.code === 'STREAMLOCAL_FORBIDDEN')) throw error;
-          streamLocalForbidden.add(host.hostId);
-        }
+    clientFor(host, id, knownBridgePort) {
+      const k = key(host.hostId, id);
+      let pending = clients.get(k);
+      if (!pending) {
+        pending = open(host, id, knownBridgePort);
+        clients.set(k, pending);
+        pending.catch(() => clients.delete(k));
       }
-      if (!client) {
-        const port = knownBridgePort ?? (await startBridge(host, paths));
-        client = make(host.transport === 'tcp' ? tcpConnector(host.address, port) : sshTcpConnector(host.connection, port));
-      }
-      clients.set(key(host.hostId, id), client);
-      return client;
+      return pending;
     },
     async drop(ref) {
-      const client = clients.get(key(ref.hostId, ref.id));
+      const pending = clients.get(key(ref.hostId, ref.id));
       clients.delete(key(ref.hostId, ref.id));
-      await client?.close().catch(() => {});
+      await pending?.then((c) => c.close()).catch(() => {});
     },
     async closeAll() {
       const all = [...clients.values()];
       clients.clear();
-      await Promise.all(all.map((c) => c.close().catch(() => {})));
+      await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
     },
   };
+
+  async function open(host: VmHost, id: string, knownBridgePort?: number): Promise<FirecrackerClient> {
+    const paths = vmPaths(host.firedeckDir, id);
+    const make = (connector: ApiConnector) => createFirecrackerClient({ connector, name: `${id} on ${host.label}` });
+    let client: FirecrackerClient | undefined;
+    if (host.transport === 'unix') client = make(unixConnector(paths.socket));
+    if (host.transport === 'ssh-unix' && !streamLocalForbidden.has(host.hostId)) {
+      const candidate = make(sshUnixConnector(host.connection, paths.socket));
+      try {
+        await candidate.describeInstance({ timeoutMs: 5_000 });
+        client = candidate;
+      } catch (error) {
+        await candidate.close();
+        if (!(error instanceof AppError && error.code === 'STREAMLOCAL_FORBIDDEN')) throw error;
+        streamLocalForbidden.add(host.hostId);
+      }
+    }
+    if (!client) {
+      const port = knownBridgePort ?? (await startBridge(host, paths));
+      client = make(host.transport === 'tcp' ? tcpConnector(host.address, port) : sshTcpConnector(host.connection, port));
+    }
+    return client;
+  }
 }

@@ -52,6 +52,8 @@ export async function openConsole(
     if (rest) handlers.onData(rest);
   });
   channel.on('close', () => handlers.onClose('The console connection closed.'));
+  channel.on('error', () => {}); // 'close' follows and tells the user
+  channel.stderr.resume(); // unread stderr would stall the channel once its window fills
   return {
     write: (data) => {
       channel.write(data);

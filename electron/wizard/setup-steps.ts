@@ -170,7 +170,7 @@ export const socatStep: SetupStep = {
 /** The chosen image of a kind: the requested key, else the newest of the host's architecture. */
 function chosen(images: CatalogImage[], kind: 'kernel' | 'rootfs', key: string | undefined, arch: Arch): CatalogImage {
   const candidates = images.filter((i) => i.kind === kind && i.arch === arch);
-  const pick = key ? images.find((i) => i.key === key) : candidates.sort(newestFirst)[0];
+  const pick = key ? images.find((i) => i.key === key && i.kind === kind) : candidates.sort(newestFirst)[0];
   if (!pick) throw new AppError('CATALOG_EMPTY', `The image catalog has no ${kind} for ${arch}.`, { remedy: 'Check the image catalog URL and the Firecracker version in Settings.' });
   if (pick.arch !== arch) {
     throw new AppError('KERNEL_ARCH_MISMATCH', `${pick.name} is built for ${pick.arch}, but this host is ${arch}.`, { remedy: `Choose an ${arch} image.` });

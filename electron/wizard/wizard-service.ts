@@ -43,10 +43,19 @@ export function createWizardService(deps: {
   return {
     async run(hostId, options) {
       if (running.has(hostId)) throw new AppError('CONFLICT', 'The setup of this host is already running.', { remedy: 'Wait for it, or cancel it.' });
-      const settings = await deps.settings.get();
-      const version = options.firecrackerVersion ?? settings.firecrackerVersion;
+      // Claimed before any await, so two clicks cannot start two runs.
       const controller = new AbortController();
       running.set(hostId, controller);
+      let settings: Awaited<ReturnType<SettingsService['get']>>;
+      let guestPublicKey: string;
+      try {
+        settings = await deps.settings.get();
+        guestPublicKey = await deps.guestPublicKey();
+      } catch (error) {
+        running.delete(hostId);
+        throw error;
+      }
+      const version = options.firecrackerVersion ?? settings.firecrackerVersion;
       const report: SetupReport = {
         hostId,
         running: true,
@@ -68,7 +77,7 @@ export function createWizardService(deps: {
         catalog: () => (catalog ??= catalogFor(hostId, version, controller.signal)),
         kernelKey: options.kernelKey,
         rootfsKey: options.rootfsKey,
-        guestPublicKey: await deps.guestPublicKey(),
+        guestPublicKey,
         fetch: fetchImpl,
         signal: controller.signal,
         command: (text) => {

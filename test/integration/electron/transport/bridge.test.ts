@@ -101,6 +101,15 @@ describe('browser-mode bridge', () => {
     ws.close();
   });
 
+  it('survives a message over the size limit: that tab is closed, the others keep working', async () => {
+    const [big, other] = [await open(), await open()];
+    const closed = new Promise<void>((resolve) => big.once('close', () => resolve()));
+    big.send('x'.repeat(2 * 1024 * 1024));
+    await closed;
+    expect(await request(other, { type: 'invoke', id: 9, channel: 'settings.get' })).toMatchObject({ id: 9, ok: true });
+    other.close();
+  });
+
   it('pushes events to every connected tab', async () => {
     const [a, b] = [await open(), await open()];
     const received = (ws: WebSocket) =>
