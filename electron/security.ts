@@ -6,7 +6,7 @@
 
 /** The renderer is served from this privileged custom scheme, never from file:// (item 18). */
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'firedeck';
+const APP_HOST = 'firedeck';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 export interface WindowOptions {
@@ -94,7 +94,7 @@ export function isAppUrl(url: string): boolean {
 }
 
 /** Only https links may leave the app, and only to the user's browser (item 15). */
-export function isExternalLinkAllowed(url: string): boolean {
+function isExternalLinkAllowed(url: string): boolean {
   try {
     return new URL(url).protocol === 'https:';
   } catch {
@@ -105,7 +105,7 @@ export function isExternalLinkAllowed(url: string): boolean {
 /** Permissions the renderer may use; everything else is refused (item 5). */
 const allowedPermissions = new Set(['clipboard-sanitized-write']);
 
-export function isPermissionAllowed(permission: string): boolean {
+function isPermissionAllowed(permission: string): boolean {
   return allowedPermissions.has(permission);
 }
 

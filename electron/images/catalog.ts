@@ -3,7 +3,7 @@ import type { CatalogImage } from '../../shared/channels/wizard.js';
 import { AppError } from '../app-error.js';
 
 /** `v1.12.0` → `v1.12`: the bucket keeps one folder per Firecracker minor version. */
-export function catalogFolder(version: string): string {
+function catalogFolder(version: string): string {
   return version.replace(/^(v\d+\.\d+)\..*$/, '$1');
 }
 
@@ -38,7 +38,7 @@ export async function fetchCatalog(options: { imageBaseUrl: string; version: str
 }
 
 /** The `<Contents>` of a ListObjectsV2 answer; the format is simple and fixed, so no XML library. */
-export function parseListing(xml: string): { key: string; size: number }[] {
+function parseListing(xml: string): { key: string; size: number }[] {
   const items: { key: string; size: number }[] = [];
   for (const match of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
     const key = /<Key>([^<]*)<\/Key>/.exec(match[1]!)?.[1];

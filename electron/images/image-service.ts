@@ -16,7 +16,7 @@ export interface ImageService {
 }
 
 /** What a local file is, from its first bytes: a kernel (with its architecture) or an ext4 image. */
-export function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch } | { kind: 'rootfs' } | null {
+function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch } | { kind: 'rootfs' } | null {
   const kernel = detectKernelArch(header);
   if (kernel) return { kind: 'kernel', arch: kernel.arch };
   // ext4 superblock magic 0xEF53 at byte 1080 (superblock at 1024, s_magic at +56).

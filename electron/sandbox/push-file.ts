@@ -106,7 +106,7 @@ function sftpCall<T>(client: SshClient, call: (sftp: import('ssh2').SFTPWrapper,
  * SHA-256 of a local file, computed on a worker thread so that it runs on another core while
  * the main thread encrypts the upload.
  */
-export function hashFile(path: string): Promise<string> {
+function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
     worker.once('message', (digest: string) => resolve(digest));

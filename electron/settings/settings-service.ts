@@ -16,7 +16,7 @@ export interface SettingsService {
  * Stored settings are read leniently (a field added by a newer release falls back to its
  * default) and written whole. The store only ever sees complete, validated settings.
  */
-export const storedSettingsSchema = settingsSchema.partial();
+const storedSettingsSchema = settingsSchema.partial();
 
 export function createSettingsStore(dataDir: string): JsonStore<Partial<Settings>> {
   return createJsonStore({

@@ -83,7 +83,7 @@ export function bridgeScript(p: VmPaths, port: number, bind: '127.0.0.1' | '0.0.
 }
 
 /** SIGKILLs the VM's Firecracker and its bridge, if running. */
-export function killScript(p: VmPaths): string {
+function killScript(p: VmPaths): string {
   return [
     `for f in ${shq(p.pid)} ${shq(p.bridgePid)}; do`,
     '  [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null',

@@ -224,11 +224,18 @@ export function createVmService(deps: {
       const paths = vmPaths(ctx.probe.firedeckDir, ref.id);
       const wasRunning = (await client.describeInstance()).state === 'Running';
       if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
+      let failure: unknown;
       try {
         await ctx.connection.exec(`mkdir -p -- ${shq(paths.snapshotDir)}`, { timeoutMs: 15_000 });
         await client.createSnapshot({ snapshot_path: `${paths.snapshotDir}/state`, mem_file_path: `${paths.snapshotDir}/mem` }, { timeoutMs: 120_000 });
-      } finally {
-        if (wasRunning) await client.patchVm('Resumed');
+      } catch (error) {
+        failure = error;
+      }
+      // Resume even after a failed snapshot, and do not let a failed resume hide why the snapshot failed.
+      const resumed = wasRunning ? await client.patchVm('Resumed').then(() => null, (error: unknown) => error) : null;
+      if (failure) throw failure;
+      if (resumed) {
+        throw new AppError('VM_LEFT_PAUSED', `The snapshot was written, but ${ref.id} could not be resumed: ${(resumed as Error).message}`, { remedy: 'Resume it from its page.' });
       }
       await one(ref);
       return { snapshotDir: paths.snapshotDir };

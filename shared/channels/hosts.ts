@@ -7,7 +7,7 @@ const hostnamePattern = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-
 const ipv4Pattern = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const ipv6Pattern = /^(?=.*:.*:)[0-9A-Fa-f:.]{2,45}$/;
 
-export function isValidAddress(value: string): boolean {
+function isValidAddress(value: string): boolean {
   return ipv4Pattern.test(value) || ipv6Pattern.test(value) || (hostnamePattern.test(value) && !/^[\d.]+$/.test(value));
 }
 

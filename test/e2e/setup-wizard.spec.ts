@@ -24,7 +24,8 @@ test.afterAll(async () => {
   await removeVmsOf(user); // the first microVM the test booted
 });
 
-test('a new user sets up a bare host with the wizard and boots a first microVM', async ({ app, page }) => {
+test('a new user sets up a bare host with the wizard and boots a first microVM', async ({ app }) => {
+  const { page } = app;
   test.setTimeout(120_000);
   const settings = await app.openSettings();
   await settings.fill('Firecracker release URL', mirror.releaseBaseUrl);
@@ -72,7 +73,8 @@ test('a new user sets up a bare host with the wizard and boots a first microVM',
   await page.screenshot({ path: test.info().outputPath('images.png'), fullPage: true });
 });
 
-test('on a Lima guest the wizard stops at the KVM check and says to use a remote Linux server', async ({ app, page }) => {
+test('on a Lima guest the wizard stops at the KVM check and says to use a remote Linux server', async ({ app }) => {
+  const { page } = app;
   const lima = 'fdkvm-e2e';
   await ensureKeyUser(lima);
   grantKvm(lima);
@@ -90,7 +92,6 @@ test('on a Lima guest the wizard stops at the KVM check and says to use a remote
     await expect(probe.getByRole('alert')).toContainText('ENODEV');
     await expect(probe.getByRole('alert')).toContainText('Use a remote Linux server');
     await expect(wizard.getByRole('listitem', { name: 'Install Firecracker' }).getByRole('status')).toHaveText('Waiting');
-    expect(app).toBeTruthy();
   } finally {
     await guest.stop();
   }
