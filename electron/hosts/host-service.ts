@@ -1,5 +1,5 @@
 import { access, constants, stat } from 'node:fs/promises';
-import type { HostConfig, HostProbe, HostRecord, HostSummary, SshConfigHost } from '../../shared/channels/hosts.js';
+import type { Arch, HostConfig, HostProbe, HostRecord, HostSummary, SshConfigHost } from '../../shared/channels/hosts.js';
 import type { AppErrorShape } from '../../shared/errors.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
@@ -27,7 +27,18 @@ export interface HostService {
   importSshConfig(): Promise<SshConfigHost[]>;
   /** The live connection, for other services (microVMs, images) that work on the host. */
   connection(id: string): HostConnection;
+  /**
+   * What services that put Firecracker to work need of a host: its summary, connection and a
+   * probe with a supported architecture (probing first if it has not been probed yet).
+   */
+  context(id: string): Promise<HostContext>;
   close(): void;
+}
+
+export interface HostContext {
+  host: HostSummary;
+  connection: HostConnection;
+  probe: HostProbe & { arch: Arch };
 }
 
 export interface HostServiceDeps {
@@ -234,6 +245,12 @@ export function createHostService(deps: HostServiceDeps): HostService {
     },
     importSshConfig: () => deps.readSshConfig(),
     connection: (id) => connectionFor(registry.get(id)),
+    async context(id) {
+      const record = registry.get(id);
+      const probed = probes.get(id) ?? (await probe(id));
+      if (!probed.arch) throw new AppError('HOST_UNSUPPORTED', `${record.label} is a ${probed.machine} machine; Firecracker runs on x86_64 and aarch64 only.`, { remedy: 'Use an x86_64 or aarch64 host.' });
+      return { host: summary(record), connection: connectionFor(record), probe: probed as HostContext['probe'] };
+    },
     close() {
       for (const id of connections.keys()) connections.get(id)?.disconnect();
     },

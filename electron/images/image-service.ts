@@ -30,12 +30,9 @@ function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch } | { k
  */
 export function createImageService(deps: { hosts: HostService; workspaces: WorkspaceService; events: EventBus }): ImageService {
   async function listInstalled(hostId: string): Promise<HostImages> {
-    const host = deps.hosts.list().find((h) => h.id === hostId);
-    if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.');
-    const probe = host.probe ?? (await deps.hosts.probe(hostId));
-    if (!probe.arch) throw new AppError('HOST_UNSUPPORTED', `${host.label} is a ${probe.machine} machine; Firecracker runs on x86_64 and aarch64 only.`);
+    const { probe, connection } = await deps.hosts.context(hostId);
     const dir = posix.join(probe.firedeckDir, 'images', probe.arch);
-    const result = await deps.hosts.connection(hostId).exec(
+    const result = await connection.exec(
       `cd -- ${shq(dir)} 2>/dev/null || exit 0\nfor f in *; do [ -f "$f" ] || continue; sum=; [ -f "$f.sha256" ] && read -r sum < "$f.sha256"; printf '%s\\t%s\\t%s\\n' "$(stat -c %s -- "$f")" "$sum" "$f"; done; true`,
       { timeoutMs: 30_000 },
     );

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { HostProbe, HostSummary } from '../../shared/channels/hosts.js';
 import type { VmCreateRequest, VmSummary } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
-import type { HostService } from '../hosts/host-service.js';
-import type { HostConnection } from '../ssh/host-connection.js';
+import type { HostContext, HostService } from '../hosts/host-service.js';
 import { shq } from '../ssh/shell-quote.js';
 import { runSteps } from '../steps/step-runner.js';
 import { openConsole } from './vm-console.js';
@@ -39,12 +37,6 @@ export interface VmService {
   close(): Promise<void>;
 }
 
-interface HostContext {
-  host: HostSummary;
-  connection: HostConnection;
-  probe: HostProbe & { arch: NonNullable<HostProbe['arch']> };
-}
-
 export function createVmService(deps: {
   hosts: HostService;
   events: EventBus;
@@ -59,14 +51,7 @@ export function createVmService(deps: {
   const consoles = new Map<string, ConsoleSession>();
   const key = (ref: VmRef) => `${ref.hostId}/${ref.id}`;
 
-  async function hostContext(hostId: string): Promise<HostContext> {
-    const host = hosts.list().find((h) => h.id === hostId);
-    if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.', { remedy: 'Reload the host list.' });
-    const connection = hosts.connection(hostId);
-    const probe = host.probe ?? (await hosts.probe(hostId));
-    if (!probe.arch) throw new AppError('HOST_UNSUPPORTED', `${host.label} is a ${probe.machine} machine; Firecracker runs on x86_64 and aarch64 only.`);
-    return { host, connection, probe: probe as HostContext['probe'] };
-  }
+  const hostContext = (hostId: string): Promise<HostContext> => hosts.context(hostId);
 
   const clientFor = (ctx: HostContext, id: string, bridgePort?: number) =>
     clients.clientFor({ hostId: ctx.host.id, label: ctx.host.label, address: ctx.host.address, transport: ctx.host.transport, connection: ctx.connection, firedeckDir: ctx.probe.firedeckDir }, id, bridgePort);

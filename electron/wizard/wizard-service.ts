@@ -32,10 +32,7 @@ export function createWizardService(deps: {
   const fetchImpl = deps.fetch ?? fetch;
 
   async function catalogFor(hostId: string, version: string, signal?: AbortSignal) {
-    const host = deps.hosts.list().find((h) => h.id === hostId);
-    if (!host) throw new AppError('NOT_FOUND', 'That host no longer exists.');
-    const probe = host.probe ?? (await deps.hosts.probe(hostId));
-    if (!probe.arch) throw new AppError('HOST_UNSUPPORTED', `${host.label} is a ${probe.machine} machine; Firecracker runs on x86_64 and aarch64 only.`);
+    const { probe } = await deps.hosts.context(hostId);
     const settings = await deps.settings.get();
     return fetchCatalog({ imageBaseUrl: settings.imageBaseUrl, version, hostArch: probe.arch, fetch: fetchImpl, signal });
   }
