@@ -98,7 +98,14 @@ if (!app.requestSingleInstanceLock()) {
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow(saved, remember);
     });
-    app.on('will-quit', () => void core.close());
+    // Close SSH connections and API clients cleanly before the process goes (microVMs keep running).
+    let closing = false;
+    app.on('will-quit', (event) => {
+      if (closing) return;
+      closing = true;
+      event.preventDefault();
+      void core.close().finally(() => app.exit(0));
+    });
   }).catch((error: unknown) => {
     // Without a backend there is nothing to show: say why, then quit rather than hang windowless.
     dialog.showErrorBox('Firedeck could not start', `${error instanceof Error ? error.message : String(error)}\n\nCheck that your user can read and write the Firedeck data folder (${dataDir}).`);
