@@ -68,15 +68,18 @@ export function createImageService(deps: { hosts: HostService; workspaces: Works
       const target = what.kind === 'kernel' ? (/^(vmlinux|Image)/.test(name) ? name : `vmlinux-${name}`) : name.endsWith('.ext4') ? name : `${name}.ext4`;
       const home = posix.dirname(posix.dirname(posix.dirname(dir))); // …/HOME/.firedeck/images/ARCH
       const connection = deps.hosts.connection(hostId);
-      const pushed = await pushFile(connection, {
-        localPath: file.path,
-        size: file.size,
-        remoteRelative: posix.relative(home, posix.join(dir, target)),
-        transferId,
-        signal: new AbortController().signal,
-        onProgress: (sent, total) => deps.events.emit('workspaces.pushProgressed', { transferId, sent, total }),
-      });
-      await connection.exec(`printf '%s\\n' ${shq(pushed.sha256)} > ${shq(`${posix.join(dir, target)}.sha256`)}`);
+      const pushed = await deps.workspaces.cancellable(transferId, (signal) =>
+        pushFile(connection, {
+          localPath: file.path,
+          size: file.size,
+          remoteRelative: posix.relative(home, posix.join(dir, target)),
+          transferId,
+          signal,
+          onProgress: (sent, total) => deps.events.emit('workspaces.pushProgressed', { transferId, sent, total }),
+        }),
+      );
+      const recorded = await connection.exec(`printf '%s\\n' ${shq(pushed.sha256)} > ${shq(`${posix.join(dir, target)}.sha256`)}`, { timeoutMs: 30_000 });
+      if (recorded.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `${target} was uploaded, but its checksum file could not be written.`, { remedy: 'Check free space in the image folder on the host.' });
       return { name: target, path: pushed.remotePath, kind: what.kind, sizeBytes: file.size, sha256: pushed.sha256 };
     },
   };

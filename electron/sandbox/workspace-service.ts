@@ -21,6 +21,8 @@ export interface WorkspaceService {
   files(id: string): Promise<WorkspaceFiles>;
   push(request: { workspaceId: string; path: string; hostId: string; transferId: string }): Promise<PushResult>;
   cancelPush(transferId: string): boolean;
+  /** Runs a transfer that `cancelPush(transferId)` can cancel (pushes, image imports). */
+  cancellable<T>(transferId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export function createWorkspaceService(deps: {
@@ -51,6 +53,16 @@ export function createWorkspaceService(deps: {
     return files;
   }
 
+  async function cancellable<T>(transferId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    transfers.set(transferId, controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      transfers.delete(transferId);
+    }
+  }
+
   return {
     async list() {
       await mkdir(root, { recursive: true, mode: 0o700 });
@@ -77,22 +89,19 @@ export function createWorkspaceService(deps: {
       const workspace = await files(workspaceId);
       const file = await workspace.realFile(path);
       const relativePath = relative(workspace.root, file.path).split(sep).join('/');
-      const controller = new AbortController();
-      transfers.set(transferId, controller);
-      try {
-        const result = await pushFile(deps.connection(hostId), {
+      const result = await cancellable(transferId, (signal) =>
+        pushFile(deps.connection(hostId), {
           localPath: file.path,
           size: file.size,
           remoteRelative: `.firedeck/workspaces/${workspaceId}/${relativePath}`,
           transferId,
-          signal: controller.signal,
+          signal,
           onProgress: (sent, total) => deps.events.emit('workspaces.pushProgressed', { transferId, sent, total }),
-        });
-        return { ...result, bytes: file.size };
-      } finally {
-        transfers.delete(transferId);
-      }
+        }),
+      );
+      return { ...result, bytes: file.size };
     },
+    cancellable,
     cancelPush(transferId) {
       const controller = transfers.get(transferId);
       controller?.abort();

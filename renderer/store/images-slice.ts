@@ -23,6 +23,7 @@ export interface ImagesSlice {
   /** Copies a local kernel or ext4 file here, then sends it to the host's image folder. */
   importFile(hostId: string, file: File): Promise<void>;
   applyProgress(transferId: string, sent: number, total: number): void;
+  cancelImport(transferId: string): Promise<void>;
 }
 
 export function createImagesSlice(ctx: SliceContext): ImagesSlice {
@@ -55,6 +56,9 @@ export function createImagesSlice(ctx: SliceContext): ImagesSlice {
         const error = toFiredeckError(caught);
         setImport(transferId, { stage: 'failed', error: { code: error.code, message: error.message, remedy: error.remedy } });
       }
+    },
+    async cancelImport(transferId) {
+      await ctx.api.invoke('workspaces.cancelPush', { transferId }).catch(() => {});
     },
     applyProgress(transferId, sent, total) {
       if (slice().imports[transferId]) setImport(transferId, { sent, total });

@@ -18,9 +18,10 @@ export function ImagesView() {
   const catalog = useAppStore((s) => (host ? s.wizard.catalogs[host.id] : undefined));
   const catalogError = useAppStore((s) => (host ? s.wizard.catalogErrors[host.id] : undefined));
   const imports = Object.entries(useAppStore((s) => s.images.imports));
-  const { loadInstalled, importFile, loadCatalog, openWizard, selectHost, navigate } = useAppStore(
+  const { loadInstalled, importFile, cancelImport, loadCatalog, openWizard, selectHost, navigate } = useAppStore(
     useShallow((s) => ({
       loadInstalled: s.images.loadInstalled,
+      cancelImport: s.images.cancelImport,
       importFile: s.images.importFile,
       loadCatalog: s.wizard.loadCatalog,
       openWizard: s.wizard.open,
@@ -91,6 +92,11 @@ export function ImagesView() {
             {item.name}: {item.stage === 'copying' ? 'reading it in' : item.stage === 'uploading' ? `uploading to ${host.label}` : item.stage === 'done' ? 'installed' : item.error?.message}
           </span>
           {(item.stage === 'copying' || item.stage === 'uploading') && <progress value={item.sent} max={Math.max(item.total, 1)} />}
+          {item.stage === 'uploading' && (
+            <button type="button" className="button button-small" onClick={() => void cancelImport(id)}>
+              Cancel
+            </button>
+          )}
         </div>
         ),
       )}

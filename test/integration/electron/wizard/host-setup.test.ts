@@ -147,6 +147,22 @@ describe('importing images from this computer', () => {
     expect(await failureOf(t.call('images.import', { hostId: id, workspaceId: 'imports', path: 'arm-kernel', transferId: randomUUID() }))).toMatchObject({ code: 'KERNEL_ARCH_MISMATCH' });
     expect(existsSync(`/home/${user}/.firedeck/images/x86_64/vmlinux-arm-kernel`)).toBe(false);
   });
+
+  it('cancels an image upload and leaves nothing on the host', async () => {
+    const { user, id } = await bareHost('fdwiz-10', '127.0.0.56');
+    await t.call('wizard.run', { hostId: id });
+    await t.call('workspaces.create', { id: 'imports' });
+    const big = Buffer.alloc(96 * 1024 * 1024);
+    x86KernelHeader().copy(big);
+    await writeFile(join(t.dataDir, 'workspaces', 'imports', 'vmlinux-big'), big);
+    const transferId = randomUUID();
+    const started = t.nextEvent('workspaces.pushProgressed', (e) => e.transferId === transferId);
+    const upload = failureOf(t.call('images.import', { hostId: id, workspaceId: 'imports', path: 'vmlinux-big', transferId }));
+    await started;
+    expect(await t.call('workspaces.cancelPush', { transferId })).toEqual({ cancelled: true });
+    expect(await upload).toMatchObject({ code: 'CANCELLED' });
+    expect(readdirSync(`/home/${user}/.firedeck/images/x86_64`).filter((n) => n.includes('big'))).toEqual([]);
+  });
 });
 
 describe('KVM verdicts in the wizard', () => {
