@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { ensureKeyUser, grantKvm, startTestHost } from '../test/support/ssh-test-hosts';
+import { ensureKeyUser, startTestHost } from '../test/support/ssh-test-hosts';
 import { connectTestHost, startTestCore } from '../test/support/test-core';
 import { startTestMirror } from '../test/support/test-mirror';
 import type { BenchResult } from './harness';
@@ -12,7 +12,6 @@ import type { BenchResult } from './harness';
 export async function benchWizardRerun(): Promise<BenchResult> {
   const user = await ensureKeyUser('fdbench-wiz');
   await rm(`/home/${user}/.firedeck`, { recursive: true, force: true });
-  grantKvm(user);
   const [host, mirror] = await Promise.all([startTestHost({ address: '127.0.0.35', users: [user] }), startTestMirror()]);
   const t = await startTestCore();
   try {

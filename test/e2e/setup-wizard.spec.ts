@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { ensureKeyUser, grantKvm, startTestHost } from '../support/ssh-test-hosts';
+import { ensureKeyUser, startTestHost } from '../support/ssh-test-hosts';
 import type { TestHost } from '../support/ssh-test-hosts';
 import { startTestMirror } from '../support/test-mirror';
 import { arm64KernelHeader, removeVmsOf, x86KernelHeader } from '../support/vm-fixtures';
@@ -15,7 +15,6 @@ test.beforeAll(async () => {
   await ensureKeyUser(user);
   await removeVmsOf(user);
   await rm(`/home/${user}/.firedeck`, { recursive: true, force: true }); // a bare host
-  grantKvm(user);
   [host, mirror] = await Promise.all([startTestHost({ address: '127.0.0.47', users: [user] }), startTestMirror()]);
 });
 test.afterAll(async () => {
@@ -77,7 +76,6 @@ test('on a Lima guest the wizard stops at the KVM check and says to use a remote
   const { page } = app;
   const lima = 'fdkvm-e2e';
   await ensureKeyUser(lima);
-  grantKvm(lima);
   const guest = await startTestHost({ address: '127.0.0.55', users: [lima], kvm: 'lima' });
   try {
     const hosts = new HostsPage(page);

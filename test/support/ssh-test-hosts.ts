@@ -10,14 +10,15 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killTree } from './process-tree';
+import { descendants, killTree } from './process-tree';
 
 const SSHD = '/usr/sbin/sshd';
+const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
 const FIXTURES = join(tmpdir(), 'firedeck-test-users');
 
 export interface TestUsers {
   /** Logs in with `keyPath` (no passphrase) or `passphraseKeyPath` (with `passphrase`). */
-  key: { name: string; keyPath: string; passphraseKeyPath: string; passphrase: string };
+  key: { name: string; keyPath: string; passphraseKeyPath: string; passphrase: string; rsaKeyPath: string };
   /** Logs in with a password only. */
   password: { name: string; password: string };
 }
@@ -34,11 +35,15 @@ export function ensureTestUsers(): Promise<TestUsers> {
         keyPath: join(FIXTURES, 'id_ed25519'),
         passphraseKeyPath: join(FIXTURES, 'id_ed25519_passphrase'),
         passphrase: 'correct horse battery staple',
+        rsaKeyPath: join(FIXTURES, 'id_rsa'),
       },
       password: { name: 'fdtest-pass', password: 'Fd-test-password-1' },
     };
     if (!existsSync(users.key.keyPath)) {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'firedeck-test', '-f', users.key.keyPath]);
+    }
+    if (!existsSync(users.key.rsaKeyPath)) {
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-C', 'firedeck-test-rsa', '-f', users.key.rsaKeyPath]);
     }
     if (!existsSync(users.key.passphraseKeyPath)) {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', users.key.passphrase, '-C', 'firedeck-test-pp', '-f', users.key.passphraseKeyPath]);
@@ -55,7 +60,7 @@ export function ensureTestUsers(): Promise<TestUsers> {
     execFileSync('chpasswd', { input: `${users.password.name}:${users.password.password}\n` });
     const sshDir = `/home/${users.key.name}/.ssh`;
     await mkdir(sshDir, { recursive: true });
-    const authorized = [await readFile(`${users.key.keyPath}.pub`, 'utf8'), await readFile(`${users.key.passphraseKeyPath}.pub`, 'utf8')].join('');
+    const authorized = (await Promise.all([users.key.keyPath, users.key.passphraseKeyPath, users.key.rsaKeyPath].map((k) => readFile(`${k}.pub`, 'utf8')))).join('');
     await writeFile(join(sshDir, 'authorized_keys'), authorized);
     execFileSync('chown', ['-R', `${users.key.name}:${users.key.name}`, sshDir]);
     await chmod(join(sshDir, 'authorized_keys'), 0o600);
@@ -83,17 +88,23 @@ export async function ensureKeyUser(name: string): Promise<string> {
   return name;
 }
 
+export type TestKvm = 'ok' | 'permission' | 'missing' | 'no-virtualization' | 'lima';
+
 export interface TestHostOptions {
   /** A loopback address of its own, e.g. 127.0.0.2. */
   address: string;
   /** Users besides the two standard ones that may log in (see ensureKeyUser). */
   users?: string[];
   /**
-   * What /dev/kvm looks like to this host's sessions, set up in a private mount namespace:
-   * `missing` (no /dev/kvm: ENOENT), `no-virtualization` (a device node that answers ENODEV, as
-   * on Lima with Apple Silicon), `lima` (the same, on a machine that looks like a Lima guest).
+   * What /dev/kvm looks like to this host's sessions. Every host runs sshd in a private mount
+   * namespace with a /dev of its own, so no test depends on the machine's /dev/kvm (its owner,
+   * its mode, whether a `kvm` group exists, or whether the machine has KVM at all):
+   * `ok` (default: a node every user opens read-write), `permission` (a node of group
+   * KVM_TEST_GROUP, mode 0660: EACCES unless the user is in that group, see grantKvm), `missing`
+   * (no /dev/kvm: ENOENT), `no-virtualization` (a node that answers ENODEV, as on Lima with
+   * Apple Silicon), `lima` (the same, on a machine that looks like a Lima guest).
    */
-  kvm?: 'missing' | 'no-virtualization' | 'lima';
+  kvm?: TestKvm;
   /**
    * Directories that get an empty tmpfs of their own in the host's mount namespace, so that what a
    * test installs there (e.g. /usr/local/bin with sudo) stays invisible to the rest of the machine.
@@ -101,6 +112,18 @@ export interface TestHostOptions {
   privateDirs?: string[];
   /** sshd's `AllowStreamLocalForwarding` (ssh-unix transport); default yes. */
   allowStreamLocalForwarding?: boolean;
+  /** sshd's `AllowTcpForwarding`; default yes. */
+  allowTcpForwarding?: boolean;
+  /** sshd's `MaxSessions` (sessions per connection; OpenSSH's default is 10). */
+  maxSessions?: number;
+  /** sshd's `PubkeyAcceptedAlgorithms`, e.g. `rsa-sha2-512` for a server that takes no other signature. */
+  pubkeyAcceptedAlgorithms?: string;
+  /**
+   * `internal` (default): sshd's in-process internal-sftp. `external`: Debian's default
+   * `/usr/lib/openssh/sftp-server`, which sshd starts through the user's login shell, so whatever
+   * the shell's startup files print lands in the SFTP stream (see setLoginNoise).
+   */
+  sftp?: 'internal' | 'external';
 }
 
 export interface TestHost {
@@ -114,6 +137,10 @@ export interface TestHost {
   start(): Promise<void>;
   /** SIGKILLs sshd and every session it serves, as a crash would. */
   kill(): Promise<void>;
+  /** SIGSTOPs sshd and every session it serves: connections stay open but nothing answers (a stalled path). */
+  freeze(): void;
+  /** SIGCONTs what `freeze` stopped. */
+  thaw(): void;
   /** Gives the host a new host key (as a reinstalled or impostor host would have). */
   replaceHostKey(): Promise<void>;
   stop(): Promise<void>;
@@ -148,8 +175,10 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       'PermitRootLogin no',
       `AllowUsers ${[users.key.name, users.password.name, ...(options.users ?? [])].join(' ')}`,
       `AllowStreamLocalForwarding ${options.allowStreamLocalForwarding === false ? 'no' : 'yes'}`,
-      'AllowTcpForwarding yes',
-      'Subsystem sftp internal-sftp',
+      `AllowTcpForwarding ${options.allowTcpForwarding === false ? 'no' : 'yes'}`,
+      ...(options.maxSessions !== undefined ? [`MaxSessions ${options.maxSessions}`] : []),
+      ...(options.pubkeyAcceptedAlgorithms ? [`PubkeyAcceptedAlgorithms ${options.pubkeyAcceptedAlgorithms}`] : []),
+      `Subsystem sftp ${options.sftp === 'external' ? SFTP_SERVER : 'internal-sftp'}`,
       'MaxStartups 200:30:400',
       'LogLevel ERROR',
       '',
@@ -158,14 +187,13 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 
   let child: ChildProcess | undefined;
   let log = '';
+  const kvmGroup = options.kvm === 'permission' ? ensureKvmTestGroup() : null;
   const start = async () => {
     const setup = [
-      ...(options.kvm ? [kvmSetup(options.kvm, dir)] : []),
+      privateDev(options.kvm ?? 'ok', kvmGroup),
       ...(options.privateDirs ?? []).map((d) => `mount -t tmpfs -o mode=755 tmpfs '${d}'`),
     ];
-    child = setup.length > 0
-      ? spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `set -e\n${setup.join('\n')}\nexec ${SSHD} -D -e -f '${config}'`], { stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `set -e\n${setup.join('\n')}\nexec ${SSHD} -D -e -f '${config}'`], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk) => (log += chunk));
     await waitForPort(options.address, port, () => `sshd on ${options.address}:${port} did not start:\n${log}`);
   };
@@ -186,6 +214,8 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     fingerprint: async () => execFileSync('ssh-keygen', ['-lf', `${hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!,
     start,
     kill,
+    freeze: () => signalTree(child, 'SIGSTOP'),
+    thaw: () => signalTree(child, 'SIGCONT'),
     async replaceHostKey() {
       await kill();
       await generateKey();
@@ -198,20 +228,46 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   };
 }
 
-/** Mounts, inside the host's own mount namespace, the /dev/kvm it should present. */
-function kvmSetup(kvm: NonNullable<TestHostOptions['kvm']>, dir: string): string {
-  // A misc-class (major 10) node with a minor no driver registered: open() fails with ENODEV.
-  const enodev = ['set -e', `mknod '${dir}/kvm' c 10 251`, `chmod 666 '${dir}/kvm'`, `mount --bind '${dir}/kvm' /dev/kvm`];
-  if (kvm === 'no-virtualization') return enodev.join('\n');
-  if (kvm === 'lima') return [...enodev, 'mount -t tmpfs tmpfs /mnt', 'mkdir /mnt/lima-cidata'].join('\n');
-  // No /dev/kvm at all: a fresh /dev holding only what sshd and the shells need.
+/**
+ * A fresh /dev for the host's mount namespace: what sshd, shells, QEMU (tun) and the emulator
+ * need, plus the /dev/kvm this host should present. Built from scratch so that nothing of the
+ * machine's own /dev/kvm shows through.
+ */
+function privateDev(kvm: TestKvm, kvmGroup: string | null): string {
+  // With FIRECRACKER_BIN the real binary needs the real device (10:232) on a real KVM host;
+  // otherwise `ok` is a node that opens read-write and does nothing (the emulator never uses KVM).
+  const usable = process.env.FIRECRACKER_BIN ? 'c 10 232' : 'c 1 3';
+  const node: Record<TestKvm, string[]> = {
+    ok: [`mknod -m 666 /dev/kvm ${usable}`],
+    permission: [`mknod -m 660 /dev/kvm ${usable}`, `chgrp '${kvmGroup}' /dev/kvm`],
+    missing: [],
+    // A misc-class (major 10) node with a minor no driver registered: open() fails with ENODEV.
+    'no-virtualization': ['mknod -m 666 /dev/kvm c 10 251'],
+    lima: ['mknod -m 666 /dev/kvm c 10 251', 'mount -t tmpfs tmpfs /mnt', 'mkdir /mnt/lima-cidata'],
+  };
   return [
     'set -e',
     'mount -t tmpfs -o mode=755 tmpfs /dev',
     'mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5; mknod -m 666 /dev/full c 1 7',
     'mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9; mknod -m 666 /dev/tty c 5 0',
+    'mkdir /dev/net; mknod -m 666 /dev/net/tun c 10 200',
+    'ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr',
     'mkdir /dev/pts /dev/shm; mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts; ln -s pts/ptmx /dev/ptmx',
+    'mount -t tmpfs -o mode=1777 tmpfs /dev/shm',
+    ...node[kvm],
   ].join('\n');
+}
+
+/** The group a `permission` host gives its /dev/kvm; made by the tests, never the machine's own `kvm`. */
+export const KVM_TEST_GROUP = 'fdtest-kvm';
+
+function ensureKvmTestGroup(): string {
+  try {
+    execFileSync('getent', ['group', KVM_TEST_GROUP], { stdio: 'ignore' });
+  } catch {
+    execFileSync('groupadd', ['--system', KVM_TEST_GROUP]);
+  }
+  return KVM_TEST_GROUP;
 }
 
 /** Starts an ssh-agent holding the test user's key; `socket` is its SSH_AUTH_SOCK. */
@@ -229,6 +285,17 @@ export async function startTestAgent(): Promise<{ socket: string; stop(): Promis
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function signalTree(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (!child?.pid || child.exitCode !== null) return;
+  for (const pid of [child.pid, ...descendants(child.pid)]) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
 }
 
 async function freePort(address: string): Promise<number> {
@@ -276,9 +343,32 @@ export async function setFakeCommands(user: string, commands: Record<string, str
   execFileSync('chown', ['-R', `${user}:${user}`, `${home}/bin`, `${home}/.bashrc`]);
 }
 
-/** Lets a test user open /dev/kvm (the kvm group), as a set-up KVM host would. */
+/** Lets a test user open the /dev/kvm of `permission` hosts (their group), as a set-up KVM host would. */
 export function grantKvm(user: string): void {
-  execFileSync('usermod', ['-aG', 'kvm', user]);
+  execFileSync('usermod', ['-aG', ensureKvmTestGroup(), user]);
+}
+
+/** Takes a test user out of the `permission` hosts' group again (a user from an earlier run may be in it). */
+export function revokeKvm(user: string): void {
+  try {
+    execFileSync('gpasswd', ['-d', user, KVM_TEST_GROUP], { stdio: 'ignore' });
+  } catch {
+    // not a member, or the group does not exist yet
+  }
+}
+
+/**
+ * Makes a test user's login shell print `text` for every SSH command, as a chatty ~/.bashrc
+ * (a banner, `pyenv init`) does on Debian, where bash reads ~/.bashrc for non-interactive SSH
+ * commands too. Called with no text, removes it again.
+ */
+export async function setLoginNoise(user: string, text?: string): Promise<void> {
+  const home = `/home/${user}`;
+  const marker = '# firedeck test login noise';
+  const bashrc = (await readFile(`${home}/.bashrc`, 'utf8').catch(() => '')).split('\n').filter((l) => !l.endsWith(marker)).join('\n');
+  const line = text === undefined ? '' : `printf '%s\\n' '${text.replace(/'/g, "'\\''")}' ${marker}\n`;
+  await writeFile(`${home}/.bashrc`, `${line}${bashrc}`);
+  execFileSync('chown', [`${user}:${user}`, `${home}/.bashrc`]);
 }
 
 /** Lets a test user run anything with sudo without a password, as a set-up admin account has. */

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SetupReport } from '../../../../shared/channels/wizard';
-import { ensureKeyUser, grantKvm, grantPasswordlessSudo, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
+import { ensureKeyUser, grantPasswordlessSudo, KVM_TEST_GROUP, revokeKvm, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
@@ -17,14 +17,15 @@ let mirror: TestMirror;
 let t: TestCore;
 const hosts: TestHost[] = [];
 
-/** A bare host: a fresh user with KVM access and nothing installed. */
+/** A bare host: a fresh user with KVM access (or, with `kvm: false`, a /dev/kvm it may not open) and nothing installed. */
 async function bareHost(name: string, address: string, options: { kvm?: boolean; fake?: Record<string, string> } = {}) {
   const user = await ensureKeyUser(name);
   await removeVmsOf(user);
   await rm(`/home/${user}/.firedeck`, { recursive: true, force: true });
-  if (options.kvm !== false) grantKvm(user);
+  // A user from an earlier run on this machine may still be in the test KVM group.
+  if (options.kvm === false) revokeKvm(user);
   if (options.fake) await setFakeCommands(user, options.fake);
-  const host = await startTestHost({ address, users: [user] });
+  const host = await startTestHost({ address, users: [user], kvm: options.kvm === false ? 'permission' : 'ok' });
   hosts.push(host);
   return { user, host, id: await connectTestHost(t, host, { user, label: name }) };
 }
@@ -106,7 +107,7 @@ describe('host setup wizard', () => {
   it('stops at the probe with its remedy when the user may not open /dev/kvm', async () => {
     const { id } = await bareHost('fdwiz-5', '127.0.0.45', { kvm: false });
     const report = await t.call('wizard.run', { hostId: id });
-    expect(failed(report)).toMatchObject({ name: 'host.probe', error: { code: 'KVM_EACCES', remedy: expect.stringMatching(/usermod -aG kvm fdwiz-5.*setfacl/) } });
+    expect(failed(report)).toMatchObject({ name: 'host.probe', error: { code: 'KVM_EACCES', remedy: expect.stringMatching(new RegExp(`usermod -aG ${KVM_TEST_GROUP} fdwiz-5.*setfacl`)) } });
     expect(statuses(report)['firecracker.install']).toBe('pending');
     // The offered fix needs sudo; without it the user is told what to run instead.
     const fix = await failureOf(t.call('wizard.grantKvmAccess', { hostId: id }));
@@ -172,7 +173,6 @@ describe('KVM verdicts in the wizard', () => {
     ['lima', 'KVM_ENODEV', /remote Linux server/],
   ] as const)('a host whose /dev/kvm is %s stops at the probe with its remedy', async (kvm, code, remedy) => {
     const user = await ensureKeyUser(`fdkvm-${kvm.slice(0, 4)}`);
-    grantKvm(user);
     const host = await startTestHost({ address: `127.0.0.${kvm === 'missing' ? 51 : kvm === 'lima' ? 53 : 52}`, users: [user], kvm });
     hosts.push(host);
     const id = await connectTestHost(t, host, { user });
@@ -210,7 +210,6 @@ describe('with sudo', () => {
   it('installs Firecracker for every user into /usr/local/bin', async () => {
     const user = await ensureKeyUser('fdwiz-sudo');
     await rm(`/home/${user}/.firedeck`, { recursive: true, force: true });
-    grantKvm(user);
     await grantPasswordlessSudo(user);
     // /usr/local/bin is private to this host's sessions, so the install does not touch the machine.
     const host = await startTestHost({ address: '127.0.0.54', users: [user], privateDirs: ['/usr/local/bin'] });
