@@ -12,11 +12,11 @@ export interface AppErrorOptions {
  * sends its code, message, remedy and details, and nothing else.
  */
 export class AppError extends Error {
-  readonly code: ErrorCode | (string & {});
+  readonly code: ErrorCode;
   readonly remedy?: string;
   readonly details?: unknown;
 
-  constructor(code: ErrorCode | (string & {}), message: string, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

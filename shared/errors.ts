@@ -4,18 +4,11 @@
  * `details` carries structured data for the UI (e.g. which input fields were invalid) and never
  * holds stack traces or paths of the machine the backend runs on.
  */
-export type ErrorCode =
-  | 'INVALID_INPUT'
-  | 'UNKNOWN_CHANNEL'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'BACKEND_UNAVAILABLE'
-  | 'STORE_READ_FAILED'
-  | 'STORE_WRITE_FAILED'
-  | 'INTERNAL';
+export type { ErrorCode } from './error-codes.js';
+import type { ErrorCode } from './error-codes.js';
 
 export interface AppErrorShape {
-  code: ErrorCode | (string & {});
+  code: ErrorCode;
   message: string;
   remedy?: string;
   details?: unknown;

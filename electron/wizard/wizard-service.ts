@@ -1,4 +1,5 @@
 import type { CatalogImage, SetupReport, SetupStepState } from '../../shared/channels/wizard.js';
+import type { AppErrorShape } from '../../shared/errors.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
 import type { HostService } from '../hosts/host-service.js';
@@ -97,7 +98,7 @@ export function createWizardService(deps: {
             current.detail = skipped ?? (await step.run(ctx));
             current.status = skipped ? 'skipped' : 'done';
           } catch (error) {
-            const shaped = controller.signal.aborted
+            const shaped: AppErrorShape = controller.signal.aborted
               ? { code: 'CANCELLED', message: 'The setup was cancelled; run it again to continue where it stopped.' }
               : error instanceof AppError
                 ? { code: error.code, message: error.message, ...(error.remedy ? { remedy: error.remedy } : {}) }

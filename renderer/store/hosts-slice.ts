@@ -1,5 +1,7 @@
 import type { ConnectionState, HostInput, HostSummary, KvmVerdict, SshConfigHost } from '../../shared/channels/hosts';
 import type { AppErrorShape } from '../../shared/errors';
+import { code } from '../../shared/error-codes';
+import type { ErrorCode } from '../../shared/error-codes';
 import { toFiredeckError } from '../api/firedeck-error';
 import type { FiredeckError } from '../api/firedeck-error';
 import { patchSlice } from './slice';
@@ -36,8 +38,8 @@ export interface HostsSlice {
   applyRemoved(id: string): void;
 }
 
-const hostKeyCodes = new Set(['HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'HOST_KEY_REVOKED']);
-const secretCodes = new Set(['SECRET_REQUIRED', 'KEY_PASSPHRASE_REQUIRED', 'KEY_PASSPHRASE_WRONG']);
+const hostKeyCodes = new Set<ErrorCode>([code.HOST_KEY_UNKNOWN, code.HOST_KEY_CHANGED, code.HOST_KEY_REVOKED]);
+const secretCodes = new Set<ErrorCode>([code.SECRET_REQUIRED, code.KEY_PASSPHRASE_REQUIRED, code.KEY_PASSPHRASE_WRONG]);
 
 export function createHostsSlice(ctx: SliceContext): HostsSlice {
   const hosts = () => ctx.get().hosts;
@@ -55,11 +57,11 @@ export function createHostsSlice(ctx: SliceContext): HostsSlice {
       if (host) put(host);
     } catch (caught) {
       const error = toFiredeckError(caught);
-      const shape = { code: error.code, message: error.message, remedy: error.remedy, details: error.details };
+      const shape = error.shape();
       // A key prompt needs the key's details; the same codes without them (e.g. a refused trust) are plain errors.
       const hasKey = typeof (error.details as { fingerprint?: unknown } | undefined)?.fingerprint === 'string';
       if (hostKeyCodes.has(error.code) && hasKey) patch({ prompt: { kind: 'host-key', hostId: id, error: shape } });
-      else if (secretCodes.has(error.code) || (error.code === 'AUTH_FAILED' && hosts().byId[id]?.auth.method === 'password')) patch({ prompt: { kind: 'secret', hostId: id, error: shape } });
+      else if (secretCodes.has(error.code) || (error.code === code.AUTH_FAILED && hosts().byId[id]?.auth.method === 'password')) patch({ prompt: { kind: 'secret', hostId: id, error: shape } });
       else setError(id, shape);
     } finally {
       setBusy(id, false);

@@ -39,7 +39,7 @@ export function createImagesSlice(ctx: SliceContext): ImagesSlice {
         patch({ installed: { ...slice().installed, [hostId]: await ctx.api.invoke('images.listInstalled', { hostId }) }, errors: { ...slice().errors, [hostId]: undefined } });
       } catch (caught) {
         const error = toFiredeckError(caught);
-        patch({ errors: { ...slice().errors, [hostId]: { code: error.code, message: error.message, remedy: error.remedy } } });
+        patch({ errors: { ...slice().errors, [hostId]: error.shape() } });
       }
     },
     async importFile(hostId, file) {
@@ -54,7 +54,7 @@ export function createImagesSlice(ctx: SliceContext): ImagesSlice {
         await slice().loadInstalled(hostId);
       } catch (caught) {
         const error = toFiredeckError(caught);
-        setImport(transferId, { stage: 'failed', error: { code: error.code, message: error.message, remedy: error.remedy } });
+        setImport(transferId, { stage: 'failed', error: error.shape() });
       }
     },
     async cancelImport(transferId) {

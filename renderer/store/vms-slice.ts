@@ -53,7 +53,7 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
         patch({ byKey: Object.fromEntries(list.map((vm) => [vmKey(vm), vm])), loaded: true, listError: undefined });
       } catch (caught) {
         const error = toFiredeckError(caught);
-        patch({ loaded: true, listError: { code: error.code, message: error.message, remedy: error.remedy } });
+        patch({ loaded: true, listError: error.shape() });
       }
     },
     async create(input) {
@@ -82,7 +82,7 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
         }
       } catch (caught) {
         const error = toFiredeckError(caught);
-        patch({ errors: { ...slice().errors, [key]: { code: error.code, message: error.message, remedy: error.remedy } } });
+        patch({ errors: { ...slice().errors, [key]: error.shape() } });
       } finally {
         patch({ busy: { ...slice().busy, [key]: undefined } });
       }

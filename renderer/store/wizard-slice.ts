@@ -37,7 +37,7 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
         patch({ reports: { ...slice().reports, [hostId]: report } });
       } catch (caught) {
         const error = toFiredeckError(caught);
-        patch({ runErrors: { ...slice().runErrors, [hostId]: { code: error.code, message: error.message, remedy: error.remedy } } });
+        patch({ runErrors: { ...slice().runErrors, [hostId]: error.shape() } });
       }
     },
     async cancel(hostId) {
@@ -50,7 +50,7 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
         await slice().run(hostId, {});
       } catch (caught) {
         const error = toFiredeckError(caught);
-        patch({ runErrors: { ...slice().runErrors, [hostId]: { code: error.code, message: error.message, remedy: error.remedy } } });
+        patch({ runErrors: { ...slice().runErrors, [hostId]: error.shape() } });
       }
     },
     async loadCatalog(hostId) {
@@ -58,7 +58,7 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
         patch({ catalogs: { ...slice().catalogs, [hostId]: await ctx.api.invoke('images.catalog', { hostId }) }, catalogErrors: { ...slice().catalogErrors, [hostId]: undefined } });
       } catch (caught) {
         const error = toFiredeckError(caught);
-        patch({ catalogErrors: { ...slice().catalogErrors, [hostId]: { code: error.code, message: error.message, remedy: error.remedy } } });
+        patch({ catalogErrors: { ...slice().catalogErrors, [hostId]: error.shape() } });
       }
     },
     applyStep(hostId, step, running) {

@@ -1,5 +1,6 @@
 import type { PushResult, WorkspaceEntry, WorkspaceSummary } from '../../shared/channels/workspaces';
 import type { AppErrorShape } from '../../shared/errors';
+import { code } from '../../shared/error-codes';
 import { toFiredeckError } from '../api/firedeck-error';
 import { patchSlice } from './slice';
 import { uploadToWorkspace } from './upload';
@@ -69,7 +70,7 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
   const patch = (changes: Partial<WorkspacesSlice>) => patchSlice(ctx, 'workspaces', changes);
   const fail = (caught: unknown) => {
     const error = toFiredeckError(caught);
-    patch({ error: { code: error.code, message: error.message, remedy: error.remedy } });
+    patch({ error: error.shape() });
   };
   /** Runs a file action on the selected workspace and refreshes the listing. */
   async function act(work: (workspaceId: string) => Promise<unknown>) {
@@ -194,7 +195,7 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
         setTransfer(transferId, { state: 'done', result, sent: result.bytes, total: result.bytes });
       } catch (caught) {
         const error = toFiredeckError(caught);
-        setTransfer(transferId, { state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code: error.code, message: error.message, remedy: error.remedy } });
+        setTransfer(transferId, { state: error.code === code.CANCELLED ? 'cancelled' : 'failed', error: error.shape() });
       }
     },
     async cancelPush(transferId) {

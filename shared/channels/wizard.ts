@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel } from '../channel.js';
 import { firecrackerVersionSchema } from './settings.js';
 import type { Arch } from './hosts.js';
+import type { AppErrorShape } from '../errors.js';
 
 export type SetupStepName = 'host.connect' | 'host.probe' | 'firecracker.install' | 'socat.install' | 'images.install' | 'ready';
 export type SetupStepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
@@ -15,7 +16,7 @@ export interface SetupStepState {
   /** The exact commands the step ran on the host. */
   commands: string[];
   progress?: { done: number; total: number };
-  error?: { code: string; message: string; remedy?: string };
+  error?: AppErrorShape;
 }
 
 export interface SetupReport {

@@ -6,6 +6,7 @@ import { ConnectionStatus } from '../../components/StatusDot';
 import { useAppStore } from '../../store/context';
 import { SetupWizard } from './SetupWizard';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { code } from '../../../shared/error-codes';
 
 const authLabel = (host: HostSummary) =>
   host.auth.method === 'key' ? `Key file ${host.auth.keyPath}` : host.auth.method === 'agent' ? `SSH agent${host.auth.agentSocket ? ` (${host.auth.agentSocket})` : ''}` : 'Password';
@@ -68,7 +69,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
       )}
       {wizardOpen && <SetupWizard host={host} onClose={() => openWizard(undefined)} />}
 
-      {failure && <ErrorBanner error={failure} tone={failure.code === 'HOST_KEY_UNKNOWN' || failure.code === 'SECRET_REQUIRED' ? 'warning' : 'error'} />}
+      {failure && <ErrorBanner error={failure} tone={failure.code === code.HOST_KEY_UNKNOWN || failure.code === code.SECRET_REQUIRED ? 'warning' : 'error'} />}
 
       <div className="details-grid">
         <section className="card" aria-labelledby="connection-heading">

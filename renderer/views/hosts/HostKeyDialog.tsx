@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AppErrorShape } from '../../../shared/errors';
 import { Dialog } from '../../components/Dialog';
+import { code } from '../../../shared/error-codes';
 
 interface KeyDetails {
   host: string;
@@ -21,18 +22,18 @@ export function HostKeyDialog({ error, onTrust, onClose }: { error: AppErrorShap
       <dd>
         <code>{key.keyType}</code>
       </dd>
-      <dt>{error.code === 'HOST_KEY_CHANGED' ? 'New fingerprint' : 'Fingerprint'}</dt>
+      <dt>{error.code === code.HOST_KEY_CHANGED ? 'New fingerprint' : 'Fingerprint'}</dt>
       <dd>
         <code className="fingerprint">{key.fingerprint}</code>
       </dd>
-      {error.code === 'HOST_KEY_CHANGED' &&
+      {error.code === code.HOST_KEY_CHANGED &&
         (key.knownFingerprints ?? []).map((known) => (
           <FingerprintRow key={known} label="On record" value={known} />
         ))}
     </dl>
   );
 
-  if (error.code === 'HOST_KEY_UNKNOWN') {
+  if (error.code === code.HOST_KEY_UNKNOWN) {
     return (
       <Dialog
         title={`Trust ${where}?`}
@@ -59,7 +60,7 @@ export function HostKeyDialog({ error, onTrust, onClose }: { error: AppErrorShap
     );
   }
 
-  const revoked = error.code === 'HOST_KEY_REVOKED';
+  const revoked = error.code === code.HOST_KEY_REVOKED;
   return (
     <Dialog
       title={revoked ? `${where} presents a revoked key` : `The host key of ${where} has changed`}

@@ -6,6 +6,7 @@ import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { useAppStore } from '../../store/context';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { code } from '../../../shared/error-codes';
 
 /** Asks for a password or key passphrase; offers to remember it only where the OS can encrypt it. */
 export function SecretDialog({ host, error, onSubmit, onClose }: { host: HostSummary; error: AppErrorShape; onSubmit(value: string, remember: boolean): void; onClose(): void }) {
@@ -13,7 +14,7 @@ export function SecretDialog({ host, error, onSubmit, onClose }: { host: HostSum
   const [value, setValue] = useState('');
   const [remember, setRemember] = useState(false);
   const passphrase = host.auth.method === 'key';
-  const retry = error.code === 'KEY_PASSPHRASE_WRONG' || error.code === 'AUTH_FAILED';
+  const retry = error.code === code.KEY_PASSPHRASE_WRONG || error.code === code.AUTH_FAILED;
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { Icon } from '../../components/Icon';
 import { useAppStore } from '../../store/context';
 import { isReady } from '../../store/wizard-slice';
+import { code } from '../../../shared/error-codes';
 
 const statusText: Record<SetupStepState['status'], string> = {
   pending: 'Waiting',
@@ -112,7 +113,7 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
             {step.detail && <p className="small">{step.detail}</p>}
             {step.progress && <progress value={step.progress.done} max={Math.max(step.progress.total, 1)} aria-label={`${step.title} progress`} />}
             {step.error && <ErrorBanner error={step.error} />}
-            {step.error?.code === 'KVM_EACCES' && !running && (
+            {step.error?.code === code.KVM_EACCES && !running && (
               <button type="button" className="button button-small" onClick={() => void grantKvmAccess(host.id)}>
                 Add me to the kvm group with sudo, then continue
               </button>

@@ -8,7 +8,7 @@ const step = (name: string, fail = false): Step<Log> => ({
   name,
   run: async (log) => {
     log.push(`run ${name}`);
-    if (fail) throw new AppError('BOOM', `${name} broke`, { remedy: 'fix it' });
+    if (fail) throw new AppError('HOST_COMMAND_FAILED', `${name} broke`, { remedy: 'fix it' });
   },
   undo: async (log) => {
     log.push(`undo ${name}`);
@@ -28,7 +28,7 @@ describe('runSteps', () => {
     const log: Log = [];
     const error = await runSteps([step('a'), step('b'), step('c', true), step('d')], log).then(() => null, (e: unknown) => e as AppError);
     expect(log).toEqual(['run a', 'run b', 'run c', 'undo b', 'undo a']);
-    expect(error).toMatchObject({ code: 'BOOM', remedy: 'fix it', details: { step: 'c' } });
+    expect(error).toMatchObject({ code: 'HOST_COMMAND_FAILED', remedy: 'fix it', details: { step: 'c' } });
     expect(error!.message).toBe('c broke (step c)');
   });
 
