@@ -1,10 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
 // Test kinds live in their own folders (STYLE.md §5.13); each is a vitest project.
+/** Host scripts are imported as their text, as the esbuild build does (loader `.sh: text`). */
+const shellText = {
+  name: 'firedeck-sh-text',
+  enforce: 'pre' as const,
+  transform(source: string, id: string) {
+    return id.endsWith('.sh') ? { code: `export default ${JSON.stringify(source)};`, map: null } : null;
+  },
+};
+
 export default defineConfig({
+  plugins: [shellText],
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
@@ -12,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

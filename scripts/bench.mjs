@@ -11,6 +11,7 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  loader: { '.sh': 'text' },
   absWorkingDir: root,
   logLevel: 'warning',
 });

@@ -18,6 +18,8 @@ export async function buildAll({ quiet = false } = {}) {
     // Dependencies stay in node_modules: ssh2 carries optional native parts that must not be bundled.
     packages: 'external',
     define: { __FIREDECK_VERSION__: JSON.stringify(pkg.version) },
+    // Host scripts (electron/host-scripts/*.sh) are bundled as their text.
+    loader: { '.sh': 'text' },
     logLevel: quiet ? 'warning' : 'info',
     absWorkingDir: root.pathname,
   };

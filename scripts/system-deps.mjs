@@ -14,6 +14,10 @@ export const systemPackages = {
   'e2fsprogs': '/usr/sbin/mkfs.ext4',
   procps: '/usr/bin/pgrep',
   sudo: '/usr/bin/sudo',
+  // host scripts are linted with it (npm run lint)
+  shellcheck: '/usr/bin/shellcheck',
+  // host scripts are unit-tested under dash, the /bin/sh of Debian hosts
+  dash: '/usr/bin/dash',
 };
 
 export function ensureSystemPackages(log = console.log) {

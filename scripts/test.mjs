@@ -34,7 +34,7 @@ function readJson(file) {
 
 const depsOk = single('system packages', ensureSystemPackages());
 single('typecheck', run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']));
-single('lint', run('npx', ['eslint', '.', '--max-warnings=0']));
+single('lint', run('npm', ['run', '--silent', 'lint']));
 const built = single('build', run('node', ['scripts/build.mjs', '--quiet']));
 
 rmSync(vitestJson, { force: true });

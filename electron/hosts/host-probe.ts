@@ -1,42 +1,13 @@
+import probeSource from '../host-scripts/host-probe.sh';
+import { hostScript } from '../ssh/host-script.js';
 import { normalizeArch } from '../../shared/arch.js';
 import type { HostProbe, KvmVerdict, ToolInfo } from '../../shared/channels/hosts.js';
 
 /**
- * Everything Firedeck needs to know about a host, gathered in one round trip. The script
- * interpolates nothing from the app: every value it prints comes from the host, as `key=value`
- * lines. /dev/kvm is really opened read-write (`exec 3<>`), because a `-r`/`-w` test passes
- * even where opening fails with ENODEV (Lima on Apple Silicon).
+ * Everything Firedeck needs to know about a host, gathered in one round trip (host-probe.sh).
+ * The script interpolates nothing from the app: every value it prints comes from the host.
  */
-export const probeScript = String.raw`
-fd_dir="$HOME/.firedeck"
-echo "machine=$(uname -m)"
-echo "kernel=$(uname -r)"
-echo "os=$(sed -n 's/^PRETTY_NAME=//p' /etc/os-release 2>/dev/null | head -n 1 | tr -d '"')"
-echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null)"
-awk '/^MemTotal:/ { print "mem_total_kb=" $2 } /^MemAvailable:/ { print "mem_available_kb=" $2 }' /proc/meminfo 2>/dev/null
-echo "user=$(id -un)"
-echo "firedeck_dir=$fd_dir"
-d="$fd_dir"; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-df -Pk "$d" 2>/dev/null | awk 'NR == 2 { print "disk_free_kb=" $4 }'
-if ! command -v sudo >/dev/null 2>&1; then echo "sudo=missing"
-elif sudo -n true >/dev/null 2>&1; then echo "sudo=passwordless"
-else echo "sudo=password-required"; fi
-for tool in socat firecracker jailer; do
-  p=$(command -v "$tool" 2>/dev/null)
-  if [ -z "$p" ] && [ -x "$fd_dir/bin/$tool" ]; then p="$fd_dir/bin/$tool"; fi
-  [ -n "$p" ] || continue
-  echo "$tool"_path="$p"
-  case "$tool" in
-    socat) echo "socat_version=$("$p" -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/\1/p' | head -n 1)" ;;
-    *) echo "$tool"_version="$("$p" --version 2>&1 | head -n 1)" ;;
-  esac
-done
-if [ -d /mnt/lima-cidata ] || command -v lima-guestagent >/dev/null 2>&1; then echo "lima=yes"; else echo "lima=no"; fi
-if [ ! -e /dev/kvm ]; then echo "kvm_error=No such file or directory"
-elif kvm_error=$( (exec 3<>/dev/kvm) 2>&1 ); then echo "kvm=ok"
-else echo "kvm_error=$(printf '%s' "$kvm_error" | tr '\n' ' ')"; fi
-echo "kvm_group=$(stat -c %G /dev/kvm 2>/dev/null)"
-`;
+export const hostProbe = hostScript({ name: 'host-probe', source: probeSource, what: 'Probing the host' });
 
 export function parseProbe(output: string, probedAt: Date): HostProbe {
   const facts = new Map<string, string>();

@@ -8,10 +8,11 @@ import { createHostConnection } from '../ssh/host-connection.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import type { HostKeyTrust } from '../ssh/host-key-trust.js';
 import { loadPrivateKey } from '../ssh/private-key.js';
+import { runHostScript } from '../ssh/host-script.js';
 import { connectSsh } from '../ssh/ssh-connect.js';
 import type { ResolvedAuth, SshTarget } from '../ssh/ssh-connect.js';
 import type { HostRegistry } from './host-registry.js';
-import { parseProbe, probeScript } from './host-probe.js';
+import { hostProbe, parseProbe } from './host-probe.js';
 
 export interface HostService {
   list(): HostSummary[];
@@ -160,7 +161,7 @@ export function createHostService(deps: HostServiceDeps): HostService {
   async function probe(id: string): Promise<HostProbe> {
     const connection = connectionFor(registry.get(id));
     try {
-      const result = await connection.exec(probeScript, { timeoutMs: 30_000 });
+      const result = await runHostScript(connection, hostProbe, [], { timeoutMs: 30_000 });
       const probed = parseProbe(result.output, now());
       probes.set(id, probed);
       probeErrors.delete(id);

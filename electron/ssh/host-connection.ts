@@ -22,6 +22,8 @@ export interface ExecOptions {
  * the connection drops, and stops trying when only the user can fix the cause.
  */
 export interface HostConnection {
+  /** A label for messages, e.g. "build-01 (10.0.0.5)". */
+  readonly name: string;
   readonly state: ConnectionState;
   /** Connects (or waits for the attempt under way); rejects with the reason it could not. */
   connect(): Promise<void>;
@@ -201,6 +203,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
   }
 
   return {
+    name,
     get state() {
       return state;
     },

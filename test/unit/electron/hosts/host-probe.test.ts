@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { kvmVerdict, parseProbe, probeScript } from '../../../../electron/hosts/host-probe';
+import { kvmVerdict, parseProbe } from '../../../../electron/hosts/host-probe';
+import probeScript from '../../../../electron/host-scripts/host-probe.sh';
 import { frameScript } from '../../../../electron/ssh/remote-command';
 import type { KvmVerdict } from '../../../../shared/channels/hosts';
 
