@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createAppRoutes } from './app/routes.js';
 import { createNoticeBoard } from './app/notices.js';
+import { createResourceRegistry } from './app/resources.js';
 import { createEventBus } from './event-bus.js';
 import type { EventBus } from './event-bus.js';
 import { createRouter } from './router.js';
@@ -54,6 +55,8 @@ export interface Core {
   hosts: HostService;
   events: EventBus;
   dataDir: string;
+  /** A window load or browser tab went away: closes everything it opened (consoles, terminals, forwards). */
+  releaseOwner(ownerId: string): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export interface Core {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? defaultLog;
   const events = createEventBus(log);
+  const resources = createResourceRegistry(log);
   const notices = createNoticeBoard(events);
   const settings = await createSettingsService({
     store: createSettingsStore(options.dataDir),
@@ -91,7 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ssh: options.ssh,
   });
 
-  const vms = createVmService({ hosts, events, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
+  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, events, connection: (id) => hosts.connection(id), log });
 
   const handlers: Handlers = {
@@ -119,7 +123,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     hosts,
     events,
     dataDir: options.dataDir,
+    releaseOwner: (ownerId) => {
+      resources.releaseOwner(ownerId);
+    },
     close: async () => {
+      resources.closeAll('Firedeck is shutting down');
       await vms.close();
       hosts.close();
     },

@@ -4,17 +4,31 @@ import type { ChannelName, OutputOf, ParsedInputOf } from '../shared/contract.js
 import type { AppErrorShape, InputIssue, InvokeResult } from '../shared/errors.js';
 import { AppError } from './app-error.js';
 
+/**
+ * Who sent a request: one window load (Electron) or one browser tab's bridge socket. Whatever a
+ * request opens that outlives it (a console, a terminal, a forward) belongs to this owner and is
+ * closed when the transport reports the owner gone (core.releaseOwner).
+ */
+export interface Caller {
+  ownerId: string;
+}
+
 export type Handler<C extends ChannelName> = (
   input: ParsedInputOf<C>,
+  caller: Caller,
 ) => Promise<OutputOf<C>> | OutputOf<C>;
 
 /** One handler per channel; a missing one is a compile error in `createCore`. */
 export type Handlers = { [C in ChannelName]: Handler<C> };
-export type HandlersFor<C extends ChannelName> = { [K in C]: Handler<K> };
+/**
+ * The routes of one domain, typed from its channel map (`RoutesOf<typeof hostsChannels>`), so a
+ * missing or misspelt route fails to compile where the routes are written.
+ */
+export type RoutesOf<Map> = { [K in keyof Map & ChannelName]: Handler<K> };
 
 /** The only gate between an untrusted renderer and the services. */
 export interface Router {
-  handle(channel: unknown, input: unknown): Promise<InvokeResult>;
+  handle(channel: unknown, input: unknown, caller: Caller): Promise<InvokeResult>;
 }
 
 export interface RouterLog {
@@ -24,7 +38,7 @@ export interface RouterLog {
 
 export function createRouter(handlers: Handlers, log: RouterLog): Router {
   return {
-    async handle(channel, input) {
+    async handle(channel, input, caller) {
       if (!isChannelName(channel)) {
         log.warn(`refused request on unknown channel ${describe(channel)}`);
         return fail({
@@ -45,8 +59,8 @@ export function createRouter(handlers: Handlers, log: RouterLog): Router {
         });
       }
       try {
-        const handler = handlers[channel] as (input: unknown) => unknown;
-        return { ok: true, value: await handler(parsed.data) };
+        const handler = handlers[channel] as (input: unknown, caller: Caller) => unknown;
+        return { ok: true, value: await handler(parsed.data, caller) };
       } catch (error) {
         if (error instanceof AppError) return fail(error.toShape());
         // Unknown failures are logged in full here and reported in general terms: a stack trace

@@ -49,6 +49,7 @@ async function main() {
     bridge = await startBridge({
       router: core.router,
       events: core.events,
+      releaseOwner: core.releaseOwner,
       staticRoot: fileURLToPath(new URL('../renderer/', import.meta.url)),
       port,
     });

@@ -1,11 +1,12 @@
 import type { AppInfo } from '../../shared/channels/app.js';
-import type { HandlersFor } from '../router.js';
+import type { appChannels } from '../../shared/channels/app.js';
+import type { RoutesOf } from '../router.js';
 import type { NoticeBoard } from './notices.js';
 
 export function createAppRoutes(deps: {
   info: Omit<AppInfo, 'notices'>;
   notices: NoticeBoard;
-}): HandlersFor<'app.getInfo' | 'app.dismissNotice'> {
+}): RoutesOf<typeof appChannels> {
   return {
     'app.getInfo': () => ({ ...deps.info, notices: deps.notices.list() }),
     'app.dismissNotice': ({ id }) => ({ dismissed: deps.notices.dismiss(id) }),

@@ -1,19 +1,8 @@
-import type { HandlersFor } from '../router.js';
+import type { hostsChannels } from '../../shared/channels/hosts.js';
+import type { RoutesOf } from '../router.js';
 import type { HostService } from './host-service.js';
 
-type HostChannel =
-  | 'hosts.list'
-  | 'hosts.add'
-  | 'hosts.update'
-  | 'hosts.remove'
-  | 'hosts.connect'
-  | 'hosts.disconnect'
-  | 'hosts.trustKey'
-  | 'hosts.probe'
-  | 'hosts.forgetSecret'
-  | 'hosts.importSshConfig';
-
-export function createHostRoutes(hosts: HostService): HandlersFor<HostChannel> {
+export function createHostRoutes(hosts: HostService): RoutesOf<typeof hostsChannels> {
   return {
     'hosts.list': () => hosts.list(),
     'hosts.add': (config) => hosts.add(config),

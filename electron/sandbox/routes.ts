@@ -1,21 +1,8 @@
-import type { HandlersFor } from '../router.js';
+import type { workspacesChannels } from '../../shared/channels/workspaces.js';
+import type { RoutesOf } from '../router.js';
 import type { WorkspaceService } from './workspace-service.js';
 
-type WorkspaceChannel =
-  | 'workspaces.list'
-  | 'workspaces.create'
-  | 'workspaces.remove'
-  | 'workspaces.listFiles'
-  | 'workspaces.readFile'
-  | 'workspaces.writeFile'
-  | 'workspaces.createFolder'
-  | 'workspaces.rename'
-  | 'workspaces.delete'
-  | 'workspaces.uploadChunk'
-  | 'workspaces.push'
-  | 'workspaces.cancelPush';
-
-export function createWorkspaceRoutes(workspaces: WorkspaceService): HandlersFor<WorkspaceChannel> {
+export function createWorkspaceRoutes(workspaces: WorkspaceService): RoutesOf<typeof workspacesChannels> {
   const files = (id: string) => workspaces.files(id);
   return {
     'workspaces.list': () => workspaces.list(),

@@ -1,9 +1,10 @@
-import type { HandlersFor } from '../router.js';
+import type { settingsChannels } from '../../shared/channels/settings.js';
+import type { RoutesOf } from '../router.js';
 import type { SettingsService } from './settings-service.js';
 
 export function createSettingsRoutes(
   settings: SettingsService,
-): HandlersFor<'settings.get' | 'settings.update' | 'settings.reset'> {
+): RoutesOf<typeof settingsChannels> {
   return {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),

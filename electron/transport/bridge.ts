@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +15,7 @@ import {
 } from '../../shared/bridge-protocol.js';
 import type { BridgeMessage } from '../../shared/bridge-protocol.js';
 import type { EventBus } from '../event-bus.js';
-import type { Router } from '../router.js';
+import type { Caller, Router } from '../router.js';
 import { contentSecurityPolicy } from '../security.js';
 import { resolveStaticFile } from './static-files.js';
 
@@ -32,6 +32,8 @@ const LOOPBACK = '127.0.0.1';
 export interface BridgeOptions {
   router: Router;
   events: EventBus;
+  /** Called when a tab's socket closes: whatever that tab opened (consoles, terminals) is closed. */
+  releaseOwner(ownerId: string): void;
   /** The built renderer (`dist/renderer`). */
   staticRoot: string;
   /** 0 picks a free port. */
@@ -102,15 +104,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // Each socket is one owner: a reload or a closed tab closes its socket, and with it
+    // everything that tab opened.
+    const caller: Caller = { ownerId: `bridge:${randomUUID()}` };
     // An oversized or malformed frame makes ws emit 'error'; without a listener it would take
     // the whole backend down. The socket is closed by ws; only this tab is affected.
     ws.on('error', (error) => log.warn(`[firedeck] closed a bridge connection: ${error.message}`));
+    ws.on('close', () => options.releaseOwner(caller.ownerId));
     ws.on('message', (data, isBinary) => {
-      void answer(ws, isBinary ? null : data.toString());
+      void answer(ws, caller, isBinary ? null : data.toString());
     });
   });
 
-  async function answer(ws: WebSocket, text: string | null) {
+  async function answer(ws: WebSocket, caller: Caller, text: string | null) {
     let message: unknown;
     try {
       message = text === null ? undefined : JSON.parse(text);
@@ -127,7 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         error: { code: 'INVALID_INPUT', message: 'The bridge received a message that is not a Firedeck request.' },
       });
     }
-    const result = await router.handle(request.data.channel, request.data.input);
+    const result = await router.handle(request.data.channel, request.data.input, caller);
     send(ws, { type: 'result', id: request.data.id, ...result });
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IpcMain, WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc.js';
 import type { InvokeResult } from '../../shared/errors.js';
@@ -8,9 +9,32 @@ import { isTrustedSender } from './sender-check.js';
 /** Electron transport: moves requests to the router and events to windows, and checks who asks. */
 export function registerIpc(
   ipcMain: IpcMain,
-  core: { router: Router; events: EventBus },
+  core: { router: Router; events: EventBus; releaseOwner(ownerId: string): void },
   windows: () => WebContents[],
 ): () => void {
+  // One owner per page load of a window: a reload, a navigation, a crash or a closed window
+  // ends it, and closes whatever that page opened (consoles, terminals, forwards).
+  const loads = new Map<number, string>();
+  const ownerOf = (contents: WebContents): string => {
+    const current = loads.get(contents.id);
+    if (current) return current;
+    const ownerId = `ipc:${contents.id}:${randomUUID()}`;
+    loads.set(contents.id, ownerId);
+    const end = () => {
+      if (loads.get(contents.id) !== ownerId) return;
+      loads.delete(contents.id);
+      core.releaseOwner(ownerId);
+      contents.off('did-start-navigation', onNavigation);
+    };
+    const onNavigation = (details: { isMainFrame: boolean; isSameDocument: boolean }) => {
+      if (details.isMainFrame && !details.isSameDocument) end();
+    };
+    contents.on('did-start-navigation', onNavigation);
+    contents.once('render-process-gone', end);
+    contents.once('destroyed', end);
+    return ownerId;
+  };
+
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown): Promise<InvokeResult> | InvokeResult => {
     const frame = event.senderFrame;
     if (!isTrustedSender(frame && { url: frame.url, isMainFrame: frame.parent === null })) {
@@ -19,7 +43,7 @@ export function registerIpc(
         error: { code: 'FORBIDDEN', message: 'Only the Firedeck window may send requests to its backend.' },
       };
     }
-    return core.router.handle(channel, input);
+    return core.router.handle(channel, input, { ownerId: ownerOf(event.sender) });
   });
   const unsubscribe = core.events.subscribe((event, payload) => {
     for (const contents of windows()) {

@@ -1,22 +1,8 @@
-import type { HandlersFor } from '../router.js';
+import type { vmsChannels } from '../../shared/channels/vms.js';
+import type { RoutesOf } from '../router.js';
 import type { VmService } from './vm-service.js';
 
-type VmChannel =
-  | 'vms.list'
-  | 'vms.create'
-  | 'vms.pause'
-  | 'vms.resume'
-  | 'vms.stop'
-  | 'vms.kill'
-  | 'vms.delete'
-  | 'vms.snapshot'
-  | 'vms.restore'
-  | 'vms.getConfig'
-  | 'vms.consoleOpen'
-  | 'vms.consoleInput'
-  | 'vms.consoleClose';
-
-export function createVmRoutes(vms: VmService): HandlersFor<VmChannel> {
+export function createVmRoutes(vms: VmService): RoutesOf<typeof vmsChannels> {
   return {
     'vms.list': () => vms.list(),
     'vms.create': (request) => vms.create(request),
@@ -28,8 +14,8 @@ export function createVmRoutes(vms: VmService): HandlersFor<VmChannel> {
     'vms.snapshot': (ref) => vms.snapshot(ref),
     'vms.restore': ({ hostId, id, newId }) => vms.restore({ hostId, id }, newId),
     'vms.getConfig': (ref) => vms.getConfig(ref),
-    'vms.consoleOpen': (ref) => vms.consoleOpen(ref),
-    'vms.consoleInput': ({ sessionId, data }) => ({ sent: vms.consoleInput(sessionId, data) }),
-    'vms.consoleClose': ({ sessionId }) => ({ closed: vms.consoleClose(sessionId) }),
+    'vms.consoleOpen': (ref, caller) => vms.consoleOpen(ref, caller),
+    'vms.consoleInput': ({ sessionId, data }, caller) => ({ sent: vms.consoleInput(sessionId, data, caller) }),
+    'vms.consoleClose': ({ sessionId }, caller) => ({ closed: vms.consoleClose(sessionId, caller) }),
   };
 }

@@ -8,7 +8,7 @@ import type { VmPaths } from './vm-host-scripts.js';
 
 export interface ConsoleSession {
   write(data: string): void;
-  close(): void;
+  close(reason: string): void;
 }
 
 /**

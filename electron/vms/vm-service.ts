@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { VmCreateRequest, VmSummary } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import type { HostContext, HostService } from '../hosts/host-service.js';
 import { shq } from '../ssh/shell-quote.js';
+import type { ResourceHandle, ResourceRegistry } from '../app/resources.js';
+import type { Caller } from '../router.js';
 import { runSteps } from '../steps/step-runner.js';
 import { openConsole } from './vm-console.js';
 import type { ConsoleSession } from './vm-console.js';
@@ -31,15 +32,20 @@ export interface VmService {
   snapshot(ref: VmRef): Promise<{ snapshotDir: string }>;
   restore(ref: VmRef, newId: string): Promise<VmSummary>;
   getConfig(ref: VmRef): Promise<Record<string, unknown>>;
-  consoleOpen(ref: VmRef): Promise<{ sessionId: string }>;
-  consoleInput(sessionId: string, data: string): number;
-  consoleClose(sessionId: string): boolean;
+  /** Opens a console owned by `caller`: it closes when the caller's window goes away. */
+  consoleOpen(ref: VmRef, caller: Caller): Promise<{ sessionId: string }>;
+  consoleInput(sessionId: string, data: string, caller: Caller): number;
+  consoleClose(sessionId: string, caller: Caller): boolean;
   close(): Promise<void>;
 }
+
+/** A console nobody typed into or received output from for this long is closed. */
+const CONSOLE_IDLE_MS = 15 * 60_000;
 
 export function createVmService(deps: {
   hosts: HostService;
   events: EventBus;
+  resources: ResourceRegistry;
   /** How long a guest gets to shut down after Ctrl+Alt+Del before it is killed. */
   stopTimeoutMs?: number;
   /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
@@ -48,7 +54,6 @@ export function createVmService(deps: {
   const { hosts, events } = deps;
   const clients = createVmClients();
   const known = new Map<string, VmSummary>();
-  const consoles = new Map<string, ConsoleSession>();
   const key = (ref: VmRef) => `${ref.hostId}/${ref.id}`;
 
   const hostContext = (hostId: string): Promise<HostContext> => hosts.context(hostId);
@@ -242,35 +247,36 @@ export function createVmService(deps: {
     async getConfig(ref) {
       return (await (await liveClient(ref)).client.getVmConfig()) as Record<string, unknown>;
     },
-    async consoleOpen(ref) {
+    async consoleOpen(ref, caller) {
       const ctx = await hostContext(ref.hostId);
-      const sessionId = randomUUID();
+      // Filled once the console is registered; its channel delivers data only in later I/O turns.
+      const registered: { handle?: ResourceHandle } = {};
       const session = await openConsole(ctx.connection, vmPaths(ctx.probe.firedeckDir, ref.id), {
-        onData: (data) => events.emit('vms.consoleOutput', { sessionId, data }),
+        onData: (data) => {
+          registered.handle?.touch();
+          events.emit('vms.consoleOutput', { sessionId: registered.handle?.id ?? '', data });
+        },
         onClose: (reason) => {
-          consoles.delete(sessionId);
-          events.emit('vms.consoleClosed', { sessionId, reason });
+          registered.handle?.release(reason);
+          events.emit('vms.consoleClosed', { sessionId: registered.handle?.id ?? '', reason });
         },
       });
-      consoles.set(sessionId, session);
-      return { sessionId };
+      registered.handle = deps.resources.add(caller.ownerId, 'console', session, { idleMs: CONSOLE_IDLE_MS });
+      return { sessionId: registered.handle.id };
     },
-    consoleInput(sessionId, data) {
-      const session = consoles.get(sessionId);
+    consoleInput(sessionId, data, caller) {
+      const session = deps.resources.get<ConsoleSession>(sessionId, caller.ownerId);
       if (!session) throw new AppError('NOT_FOUND', 'This console is closed.', { remedy: 'Open the console again.' });
       session.write(data);
       return data.length;
     },
-    consoleClose(sessionId) {
-      const session = consoles.get(sessionId);
-      consoles.delete(sessionId);
-      session?.close();
+    consoleClose(sessionId, caller) {
+      const session = deps.resources.get<ConsoleSession>(sessionId, caller.ownerId);
+      session?.close('closed by the user');
       return session !== undefined;
     },
     async close() {
       if (timer) clearInterval(timer);
-      for (const session of consoles.values()) session.close();
-      consoles.clear();
       await clients.closeAll();
     },
   };

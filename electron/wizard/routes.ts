@@ -1,7 +1,8 @@
-import type { HandlersFor } from '../router.js';
+import type { wizardChannels } from '../../shared/channels/wizard.js';
+import type { RoutesOf } from '../router.js';
 import type { WizardService } from './wizard-service.js';
 
-export function createWizardRoutes(wizard: WizardService): HandlersFor<'wizard.run' | 'wizard.cancel' | 'wizard.report' | 'wizard.grantKvmAccess' | 'images.catalog'> {
+export function createWizardRoutes(wizard: WizardService): RoutesOf<typeof wizardChannels> {
   return {
     'wizard.run': ({ hostId, ...options }) => wizard.run(hostId, options),
     'wizard.cancel': ({ hostId }) => ({ cancelled: wizard.cancel(hostId) }),

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCore } from '../../electron/core';
 import type { Core, CoreOptions } from '../../electron/core';
+import type { Caller } from '../../electron/router';
 import type { ChannelName, InputOf, OutputOf } from '../../shared/contract';
 import type { AppErrorShape } from '../../shared/errors';
 import type { EventMap, EventName } from '../../shared/events';
@@ -20,6 +21,8 @@ export interface TestCore {
   home: string;
   /** Calls a channel through the router, as the renderer would; rejects with CallFailed. */
   call<C extends ChannelName>(channel: C, input?: InputOf<C>): Promise<OutputOf<C>>;
+  /** The owner every `call` is made as (one renderer); `core.releaseOwner(caller.ownerId)` is its window closing. */
+  caller: Caller;
   /** Resolves with the first event of this name that satisfies `match`. */
   nextEvent<E extends EventName>(event: E, match: (payload: EventMap[E]) => boolean, timeoutMs?: number): Promise<EventMap[E]>;
   close(): Promise<void>;
@@ -41,12 +44,14 @@ export async function startTestCore(options: Partial<CoreOptions> = {}): Promise
     vmPollMs: 0,
     ...options,
   });
+  const caller: Caller = { ownerId: 'test-window' };
   return {
     core,
     dataDir,
     home,
+    caller,
     async call(channel, input) {
-      const result = await core.router.handle(channel, input);
+      const result = await core.router.handle(channel, input, caller);
       if (!result.ok) throw new CallFailed(result.error);
       return result.value as never;
     },

@@ -65,8 +65,8 @@ describe('the packaged app', () => {
     const dataDir = join(work, 'data');
     const core = await createCore({ dataDir, mode: 'electron', version: '9.9.9', log: { warn: () => {}, error: () => {} } });
     try {
-      expect(await core.router.handle('app.getInfo', undefined)).toMatchObject({ ok: true, value: { mode: 'electron', version: '9.9.9' } });
-      expect(await core.router.handle('hosts.list', undefined)).toEqual({ ok: true, value: [] });
+      expect(await core.router.handle('app.getInfo', undefined, { ownerId: 'test' })).toMatchObject({ ok: true, value: { mode: 'electron', version: '9.9.9' } });
+      expect(await core.router.handle('hosts.list', undefined, { ownerId: 'test' })).toEqual({ ok: true, value: [] });
     } finally {
       await core.close();
     }

@@ -3,7 +3,9 @@ import { defaultSettings } from '../../../shared/channels/settings';
 import { channels } from '../../../shared/contract';
 import { AppError } from '../../../electron/app-error';
 import { createRouter } from '../../../electron/router';
-import type { Handlers } from '../../../electron/router';
+import type { Caller, Handlers } from '../../../electron/router';
+
+const caller: Caller = { ownerId: 'test-window' };
 
 function setup(overrides: Partial<Handlers> = {}) {
   const handlers = {
@@ -23,14 +25,14 @@ function setup(overrides: Partial<Handlers> = {}) {
 describe('router', () => {
   it('calls the handler with the parsed input and returns its value', async () => {
     const { router, handlers } = setup();
-    const result = await router.handle('settings.update', { imageBaseUrl: 'https://mirror.example/images/' });
+    const result = await router.handle('settings.update', { imageBaseUrl: 'https://mirror.example/images/' }, caller);
     expect(result).toEqual({ ok: true, value: { ...defaultSettings, imageBaseUrl: 'https://mirror.example/images' } });
-    expect(handlers['settings.update']).toHaveBeenCalledWith({ imageBaseUrl: 'https://mirror.example/images' });
+    expect(handlers['settings.update']).toHaveBeenCalledWith({ imageBaseUrl: 'https://mirror.example/images' }, caller);
   });
 
   it('answers INVALID_INPUT naming the offending field, and does not call the handler', async () => {
     const { router, handlers } = setup();
-    const result = await router.handle('settings.update', { imageBaseUrl: 42, theme: 'light' });
+    const result = await router.handle('settings.update', { imageBaseUrl: 42, theme: 'light' }, caller);
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: { issues: [{ path: 'imageBaseUrl' }] } } });
     expect(result.ok === false && result.error.message).toContain('imageBaseUrl');
     expect(handlers['settings.update']).not.toHaveBeenCalled();
@@ -38,13 +40,13 @@ describe('router', () => {
 
   it('refuses fields the contract does not know', async () => {
     const { router } = setup();
-    const result = await router.handle('settings.update', { theme: 'dark', isAdmin: true });
+    const result = await router.handle('settings.update', { theme: 'dark', isAdmin: true }, caller);
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
   it.each([null, 42, 'settings.delete', '__proto__', 'constructor', { channel: 'x' }])('refuses unknown channel %j', async (channel) => {
     const { router } = setup();
-    expect(await router.handle(channel, undefined)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(await router.handle(channel, undefined, caller)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
   });
 
   it('passes an AppError through as code, message, remedy and details', async () => {
@@ -53,7 +55,7 @@ describe('router', () => {
         throw new AppError('STORE_WRITE_FAILED', 'Could not save.', { remedy: 'Free some disk space.', cause: new Error('/Users/me/secret') });
       },
     });
-    expect(await router.handle('settings.reset', undefined)).toEqual({
+    expect(await router.handle('settings.reset', undefined, caller)).toEqual({
       ok: false,
       error: { code: 'STORE_WRITE_FAILED', message: 'Could not save.', remedy: 'Free some disk space.' },
     });
@@ -62,7 +64,7 @@ describe('router', () => {
   it('turns any other error into INTERNAL without its message, stack or paths, and logs it', async () => {
     const boom = new Error("ENOENT: no such file or directory, open '/Users/alice/Library/secret'");
     const { router, log } = setup({ 'settings.get': () => Promise.reject(boom) });
-    const result = await router.handle('settings.get', undefined);
+    const result = await router.handle('settings.get', undefined, caller);
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     const text = JSON.stringify(result);
     expect(text).not.toContain('/Users/alice');

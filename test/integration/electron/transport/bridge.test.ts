@@ -21,7 +21,7 @@ beforeEach(async () => {
   await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>Firedeck</title>');
   await writeFile(join(dir.path, 'secret.html'), 'outside');
   core = await createCore({ dataDir: join(dir.path, 'data'), mode: 'browser', version: '9.9.9', log: quietLog });
-  bridge = await startBridge({ router: core.router, events: core.events, staticRoot, port: 0, log: quietLog });
+  bridge = await startBridge({ router: core.router, events: core.events, releaseOwner: core.releaseOwner, staticRoot, port: 0, log: quietLog });
 });
 afterEach(async () => {
   await bridge.close();
