@@ -36,6 +36,7 @@ sum=$(sha256sum <"$tmp/helper")
 printf '# Firedeck: lets %s run the Firedeck network helper as root, and nothing else.\n%s ALL=(root) NOPASSWD: %s\n' "$user" "$user" "$helper" >"$tmp/sudoers"
 undo() {
   as_root rm -f -- "$staged_helper" "$staged_rule"
+  as_root rmdir -- "${helper%/*}" 2>/dev/null # only when this run made it (it is empty)
   exit "$1"
 }
 as_root install -d -o root -g root -m 755 -- "${helper%/*}" || undo 56
