@@ -168,6 +168,16 @@ describe('a microVM network', () => {
     expect(await leftovers()).toEqual([]);
   });
 
+  it('net-exec runs the user’s command without privileges inside the VM namespace (how an unjailed Firecracker reaches tap0)', async () => {
+    await t.core.network.up(adminHost, 'exec');
+    const inside = await t.core.hosts.connection(adminHost).exec(`sudo -n ${HELPER_PATH} net-exec "$(id -u)" exec -- sh -c 'id -un; grep CapEff /proc/self/status; ip -o link show tap0 | cut -d: -f2'`);
+    expect(inside).toMatchObject({ exitCode: 0, output: `${admin}\nCapEff:\t0000000000000000\n tap0\n` });
+    const foreign = await t.core.hosts.connection(adminHost).exec(`sudo -n ${HELPER_PATH} net-exec 0 exec -- id`);
+    expect(foreign.exitCode).toBe(66);
+    await t.core.network.down(adminHost, 'exec');
+    expect(await leftovers()).toEqual([]);
+  });
+
   it('refuses a pool that overlaps a route of the host, making nothing', async () => {
     const clashing = createNetworkService({ hosts: t.core.hosts, pool: () => '10.252.0.0/16' });
     await expect(clashing.up(adminHost, 'vm1')).rejects.toMatchObject({ code: 'POOL_OVERLAP', message: expect.stringContaining('10.252.0.0/30 dev uplink0'), remedy: expect.any(String) });
