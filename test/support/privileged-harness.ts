@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withArguments } from '../../electron/ssh/host-script';
@@ -10,6 +10,8 @@ export interface HelperRun {
   status: number;
   /** Every stand-in command run, as `name [arg] [arg]…` (nft's script read from stdin follows on its own lines). */
   calls: string[];
+  /** What the helper wrote to its own log file (/var/log/firedeck-helper.log, private to the run). */
+  logFile: string;
 }
 
 export interface HelperWorld {
@@ -27,6 +29,8 @@ export interface HelperWorld {
   failOn?: string;
   /** VM folders that exist under the caller's home (~/.firedeck/vms/ID). */
   vmDirs?: string[];
+  /** No syslog: the real logger, with nothing listening on /dev/log (as on this machine and the test hosts). */
+  noSyslog?: boolean;
 }
 
 const recorder = `rec() { { printf '%s' "$(basename "$0")"; for a in "$@"; do printf ' [%s]' "$a"; done; printf '\\n'; } >>"$FD_WORLD/calls"; }
@@ -51,7 +55,11 @@ case "$*" in
 esac`,
   iptables: recorder,
   sysctl: recorder,
-  setpriv: recorder,
+  // Runs what it was given only for `test` (net-list looks at VM folders as the user).
+  setpriv: `${recorder}
+while [ "$#" -gt 0 ] && [ "$1" != -- ]; do shift; done
+[ "\${2-}" = test ] && shift && exec "$@"
+exit 0`,
   logger: recorder,
   getent: `${recorder}
 [ "$1" = passwd ] && printf 'fdu:x:%s:%s::%s:/bin/sh\\n' "$2" "$2" "$FD_WORLD/home"`,
@@ -60,8 +68,8 @@ esac`,
 /**
  * Runs the privileged helper under dash as root, in a mount namespace of its own where
  * /usr/local/sbin (first on the helper's fixed PATH) holds stand-ins for ip, nft, iptables,
- * sysctl, setpriv, logger and getent that record their arguments, and /run/netns is a tmpfs:
- * nothing of the machine's network is touched. Needs root (unshare --mount).
+ * sysctl, setpriv, logger and getent that record their arguments, and /run/netns and /var/log
+ * are tmpfs: nothing of the machine's network or logs is touched. Needs root (unshare --mount).
  */
 export function runHelper(source: string, args: readonly string[], world: HelperWorld = {}): HelperRun {
   const dir = mkdtempSync(join(tmpdir(), 'firedeck-helper-world-'));
@@ -83,15 +91,22 @@ export function runHelper(source: string, args: readonly string[], world: Helper
       `cp "$FD_WORLD"/sbin/* /usr/local/sbin/`,
       'mount -t tmpfs tmpfs /run',
       'mkdir /run/netns',
+      'mount -t tmpfs tmpfs /var/log',
       ...(world.netns ?? []).map((n) => `: >'/run/netns/${n}'`),
-      'exec dash -c "$1"',
+      ...(world.noSyslog ? ['rm /usr/local/sbin/logger'] : []),
+      'set +e',
+      'dash -c "$1"',
+      'status=$?',
+      `cat /var/log/firedeck-helper.log >"$FD_WORLD/log" 2>/dev/null`,
+      'exit "$status"',
     ].join('\n');
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, FD_WORLD: dir, ...(world.failOn ? { FD_FAIL: world.failOn } : {}) };
     const sudoUid = world.sudoUid === undefined ? '1000' : world.sudoUid;
     if (sudoUid !== null) env.SUDO_UID = sudoUid;
     const result = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', setup, 'sh', withArguments(source, args)], { encoding: 'utf8', env });
     const calls = readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean);
-    return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1, calls };
+    const logFile = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
+    return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1, calls, logFile };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -37,9 +37,9 @@ TAP_ADDRESS=172.16.0.1/30
 log() {
   # Control characters from a refused argument must not forge log lines.
   line=$(printf '%s' "$*" | tr -c '[:print:]' '?')
-  if command -v logger >/dev/null 2>&1; then
-    logger -t firedeck-helper -- "$line" 2>/dev/null
-  else
+  # syslog when there is one; a root-owned file when logger is missing or nothing listens on
+  # /dev/log (logger reports that only when asked: --socket-errors=on).
+  if ! logger --socket-errors=on -t firedeck-helper -- "$line" 2>/dev/null; then
     printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$line" >>"$LOG_FILE"
   fi
 }
@@ -321,7 +321,9 @@ net_list() {
   [ "$#" -eq 1 ] || refuse 64 'usage: net-list UID'
   check_uid "$1"
   need ip 'install iproute2'
-  home=$(getent passwd "$uid" | cut -d: -f6)
+  entry=$(getent passwd "$uid")
+  home=$(printf '%s' "$entry" | cut -d: -f6)
+  gid=$(printf '%s' "$entry" | cut -d: -f4)
   links=$(ip -o link show type veth 2>/dev/null | awk '{ name = $2; sub(/@.*/, "", name); sub(/:$/, "", name); ns = ""; for (i = 1; i < NF; i++) if ($i == "link-netns") ns = $(i + 1); if (name ~ /^fdv[0-9]+$/) print name, ns }')
   printf '%s\n' "$links" | while read -r link _; do
     [ -n "$link" ] && printf 'index_used=%s\n' "${link#fdv}"
@@ -343,7 +345,8 @@ net_list() {
     printf '%s\n' "$rules" | grep -qx -- "$vm" && rule=yes
     link=$(printf '%s\n' "$links" | awk -v ns="$ns" '$2 == ns { print $1; exit }')
     dir=no
-    [ -n "$home" ] && [ -d "$home/.firedeck/vms/$vm" ] && dir=yes
+    # Looked at as the user: root would follow the user's symlinks anywhere.
+    if [ -n "$home" ] && [ -n "$gid" ] && setpriv --reuid="$uid" --regid="$gid" --clear-groups -- test -d "$home/.firedeck/vms/$vm" 2>/dev/null; then dir=yes; fi
     printf 'vm=%s netns=%s veth=%s rule=%s vm_dir=%s\n' "$vm" "$netns" "${link:-none}" "$rule" "$dir"
   done
 }

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetworkService } from '../../../../electron/network/network-service';
 import type { VmNetwork } from '../../../../electron/network/network-service';
@@ -72,8 +73,9 @@ beforeAll(async () => {
   admin = await ensureKeyUser('fdnet-admin');
   typer = await ensureKeyUser('fdnet-typer');
   execFileSync('chpasswd', { input: `${typer}:${SUDO_PASSWORD}\n` });
-  // /usr/local and /etc/sudoers.d are the host's own: the helper and rules never reach this machine.
-  rig = await startNetnsRig('net', { address: '127.0.0.71', users: [admin, typer], privateDirs: ['/usr/local', '/etc/sudoers.d'] });
+  // /usr/local, /etc/sudoers.d and /var/log are the host's own: the helper, its rules and its log
+  // (the host has no syslog socket) never reach this machine.
+  rig = await startNetnsRig('net', { address: '127.0.0.71', users: [admin, typer], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
   host = rig.host;
   await host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${admin} ALL=(ALL) NOPASSWD: ALL\n${typer} ALL=(ALL) ALL\n`);
   await root('chmod', '0440', '/etc/sudoers.d/fdtest-grants');
@@ -124,6 +126,12 @@ describe('a microVM network', () => {
     expect(await guest.fetch(`http://${INTERNET.http}/`)).toBe(`${INTERNET.greeting}\n`);
     expect(await guest.resolve(network.dns, INTERNET.name)).toBe(`${INTERNET.http}\n`);
     expect(await hostFetch(`http://${network.hostAddress}:8080/`)).toBe('guest vm1');
+    // Beyond the host nothing reaches the guest: a machine outside that routes the pool to the
+    // host has its new connections dropped (curl gives up at its bound: exit 28, not 7 refused).
+    execFileSync('ip', ['-n', 'fdt-net-inet', 'route', 'add', '10.231.0.0/16', 'via', '10.252.0.2']);
+    const outside = spawnSync('ip', ['netns', 'exec', 'fdt-net-inet', 'curl', '-sS', '--max-time', '2', `http://${network.hostAddress}:8080/`], { encoding: 'utf8' });
+    execFileSync('ip', ['-n', 'fdt-net-inet', 'route', 'del', '10.231.0.0/16']);
+    expect(outside.status).toBe(28);
     await guest.remove();
 
     expect(await t.call('network.list', { hostId: adminHost })).toMatchObject({
@@ -136,6 +144,10 @@ describe('a microVM network', () => {
     expect(await t.core.network.down(adminHost, 'vm1')).toEqual({ removed: true });
     expect(await leftovers()).toEqual([]);
     expect(await root('cat', '/proc/sys/net/ipv4/ip_forward')).toBe('0\n');
+    // The helper logged what it did (this host has no /dev/log, so to its root-owned file).
+    const log = await root('cat', '/var/log/firedeck-helper.log');
+    expect(log).toMatch(new RegExp(`Z net-up ${network.netns} index 0 pool 10\\.231\\.0\\.0/16\n(.*\n)*.*Z net-down ${network.netns}\n`));
+    expect(await root('stat', '-c', '%U %a', '/var/log/firedeck-helper.log')).toBe('root 644\n');
   });
 
   it('runs two VMs with the same guest address at once, each reachable, until the pool is exhausted', async () => {
@@ -160,11 +172,15 @@ describe('a microVM network', () => {
   });
 
   it('repair removes the networks of VMs that no longer exist and keeps the live ones', async () => {
+    await mkdir(`/home/${admin}/.firedeck/vms/live`, { recursive: true });
+    execFileSync('chown', ['-R', `${admin}:${admin}`, `/home/${admin}/.firedeck`]);
     await t.core.network.up(adminHost, 'live');
     await t.core.network.up(adminHost, 'ghost');
+    expect((await t.call('network.list', { hostId: adminHost })).networks.map((n) => [n.vmId, n.vmDirExists])).toEqual([['ghost', false], ['live', true]]);
     expect(await t.core.network.repair(adminHost, ['live'])).toEqual({ removed: ['ghost'] });
     expect((await t.call('network.list', { hostId: adminHost })).networks.map((n) => n.vmId)).toEqual(['live']);
     await t.core.network.down(adminHost, 'live');
+    await rm(`/home/${admin}/.firedeck`, { recursive: true, force: true });
     expect(await leftovers()).toEqual([]);
   });
 

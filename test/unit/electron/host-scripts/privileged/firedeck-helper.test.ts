@@ -12,7 +12,7 @@ function expectRefused(run: HelperRun, exit: number) {
   expect(networkCalls(run)).toEqual([]);
   expect(run.stdout).toBe('');
   // The refusal is logged, with control characters made harmless.
-  expect(run.calls.filter((c) => c.startsWith('logger '))).toEqual([expect.stringMatching(/^logger \[-t\] \[firedeck-helper\] \[--\] \[refused \(uid [^\n]*\)/)]);
+  expect(run.calls.filter((c) => c.startsWith('logger '))).toEqual([expect.stringMatching(/^logger \[--socket-errors=on\] \[-t\] \[firedeck-helper\] \[--\] \[refused \(uid [^\n]*\)/)]);
 }
 
 describe('firedeck-helper refuses what is not its job, and runs nothing when it does', () => {
@@ -71,6 +71,15 @@ describe('firedeck-helper refuses what is not its job, and runs nothing when it 
     expect(run.calls.find((c) => c.startsWith('logger'))).toContain('uid 99 is not the user who ran sudo (1000)');
     const forged = runHelper(helper, ['net-down', '1000', 'vm\nfake log line']);
     expect(forged.calls.filter((c) => c.startsWith('logger'))).toHaveLength(1);
+    expect(forged.logFile).toBe('');
+  });
+
+  it('logs to its root-owned file when there is no syslog to take it', () => {
+    const run = runHelper(helper, ['net-down', '1000', 'vm\nfake log line'], { noSyslog: true });
+    expect(run.status).toBe(65);
+    expect(run.logFile).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ refused \(uid 1000\): refusing an argument with characters other than letters, digits, '\.', '\/' and '-'\n$/);
+    const up = runHelper(helper, ['net-up', '1000', 'vm1', '0', POOL], { noSyslog: true });
+    expect(up.logFile).toMatch(/Z net-up fd1000-vm1 index 0 pool 10\.231\.0\.0\/16\n$/);
   });
 });
 
