@@ -13,6 +13,9 @@ import type { HostService, HostServiceDeps } from './hosts/host-service.js';
 import { createHostRoutes } from './hosts/routes.js';
 import { createImageService } from './images/image-service.js';
 import { createImageRoutes } from './images/routes.js';
+import { createNetworkService } from './network/network-service.js';
+import type { NetworkService } from './network/network-service.js';
+import { createNetworkRoutes } from './network/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './sandbox/routes.js';
 import { createWorkspaceService } from './sandbox/workspace-service.js';
@@ -53,6 +56,8 @@ export interface Core {
   router: Router;
   /** Hosts and their live connections, for services built on them and for integration tests. */
   hosts: HostService;
+  /** Guest networking (VM boot calls up/down/repair; integration tests too). */
+  network: NetworkService;
   events: EventBus;
   dataDir: string;
   /** A window load or browser tab went away: closes everything it opened (consoles, terminals, forwards). */
@@ -95,6 +100,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ssh: options.ssh,
   });
 
+  const network = createNetworkService({ hosts });
   const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, events, connection: (id) => hosts.connection(id), log });
 
@@ -115,12 +121,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
     ...createImageRoutes(createImageService({ hosts, workspaces, events })),
+    ...createNetworkRoutes(network),
     ...createWizardRoutes(createWizardService({ hosts, settings, events, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 
   return {
     router: createRouter(handlers, log),
     hosts,
+    network,
     events,
     dataDir: options.dataDir,
     releaseOwner: (ownerId) => {

@@ -1,4 +1,4 @@
-// Lints every host script (electron/host-scripts/*.sh) with shellcheck as POSIX sh: they run
+// Lints every host script (electron/host-scripts/**/*.sh) with shellcheck as POSIX sh: they run
 // under the host's /bin/sh, which is dash on Debian and busybox ash elsewhere.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('../electron/host-scripts/', import.meta.url));
-const scripts = readdirSync(dir).filter((name) => name.endsWith('.sh')).map((name) => join(dir, name));
+const scripts = readdirSync(dir, { recursive: true }).filter((name) => name.endsWith('.sh')).map((name) => join(dir, name));
 const check = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' });
 if (check.error || check.status !== 0) {
   console.error('shellcheck is not installed (Debian: apt-get install shellcheck); host scripts were not checked.');

@@ -18,6 +18,10 @@ export const systemPackages = {
   shellcheck: '/usr/bin/shellcheck',
   // host scripts are unit-tested under dash, the /bin/sh of Debian hosts
   dash: '/usr/bin/dash',
+  // guest networking: the helper's namespaces and NAT, and the test rig's internet stand-in DNS
+  iproute2: '/usr/sbin/ip',
+  nftables: '/usr/sbin/nft',
+  'dnsmasq-base': '/usr/sbin/dnsmasq',
 };
 
 export function ensureSystemPackages(log = console.log) {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
+import { networkChannels } from './channels/network.js';
 import { settingsChannels } from './channels/settings.js';
 import { vmsChannels } from './channels/vms.js';
 import { wizardChannels } from './channels/wizard.js';
@@ -20,6 +21,7 @@ export const channels = {
   ...vmsChannels,
   ...imagesChannels,
   ...wizardChannels,
+  ...networkChannels,
 } as const;
 
 export type Channels = typeof channels;

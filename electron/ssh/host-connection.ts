@@ -14,6 +14,8 @@ export interface ExecResult {
 export interface ExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Written to the script's standard input, which is then closed (e.g. a sudo password: never an argument). */
+  stdin?: string;
 }
 
 /**
@@ -161,6 +163,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
     if (execOptions.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     const framed = frameScript(script);
     const stream = await openExec(live, framed.command);
+    if (execOptions.stdin !== undefined) stream.end(execOptions.stdin);
     return new Promise((resolve, reject) => {
       {
         let stdout = '';

@@ -110,6 +110,12 @@ export interface TestHostOptions {
    * test installs there (e.g. /usr/local/bin with sudo) stays invisible to the rest of the machine.
    */
   privateDirs?: string[];
+  /**
+   * A network namespace (made by the caller, see netns-hosts.ts) that sshd and every session run
+   * in. sshd listens on 127.0.0.1:22 inside it; `address`:`port` on this machine's loopback
+   * reaches it through a Unix socket (socat at both ends), so no address is added outside it.
+   */
+  netns?: string;
   /** sshd's `AllowStreamLocalForwarding` (ssh-unix transport); default yes. */
   allowStreamLocalForwarding?: boolean;
   /** sshd's `AllowTcpForwarding`; default yes. */
@@ -144,6 +150,8 @@ export interface TestHost {
   /** Gives the host a new host key (as a reinstalled or impostor host would have). */
   replaceHostKey(): Promise<void>;
   stop(): Promise<void>;
+  /** sshd's pid while it runs (its mount and network namespaces are the host's, for nsenter). */
+  readonly pid: number | undefined;
 }
 
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
@@ -162,8 +170,8 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   await writeFile(
     config,
     [
-      `Port ${port}`,
-      `ListenAddress ${options.address}`,
+      `Port ${options.netns ? 22 : port}`,
+      `ListenAddress ${options.netns ? '127.0.0.1' : options.address}`,
       `HostKey ${hostKeyPath}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
       'AuthorizedKeysFile .ssh/authorized_keys',
@@ -186,6 +194,8 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   );
 
   let child: ChildProcess | undefined;
+  let bridge: ChildProcess | undefined;
+  const bridgeSocket = join(dir, 'sshd.sock');
   let log = '';
   const kvmGroup = options.kvm === 'permission' ? ensureKvmTestGroup() : null;
   const start = async () => {
@@ -193,11 +203,24 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       privateDev(options.kvm ?? 'ok', kvmGroup),
       ...(options.privateDirs ?? []).map((d) => `mount -t tmpfs -o mode=755 tmpfs '${d}'`),
     ];
-    child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `set -e\n${setup.join('\n')}\nexec ${SSHD} -D -e -f '${config}'`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const inner = options.netns ? [`rm -f '${bridgeSocket}'`, `socat UNIX-LISTEN:'${bridgeSocket}',fork,mode=600 TCP:127.0.0.1:22 &`] : [];
+    const unshare = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `set -e\n${setup.join('\n')}\n${inner.join('\n')}\nexec ${SSHD} -D -e -f '${config}'`];
+    const [command, ...args] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...unshare] : unshare;
+    child = spawn(command!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk) => (log += chunk));
-    await waitForPort(options.address, port, () => `sshd on ${options.address}:${port} did not start:\n${log}`);
+    if (options.netns) {
+      bridge = spawn('socat', [`TCP-LISTEN:${port},bind=${options.address},reuseaddr,fork`, `UNIX-CONNECT:${bridgeSocket}`], { stdio: 'ignore' });
+      await waitForBanner(options.address, port, () => `sshd in ${options.netns} (bridged to ${options.address}:${port}) did not start:\n${log}`);
+    } else {
+      await waitForPort(options.address, port, () => `sshd on ${options.address}:${port} did not start:\n${log}`);
+    }
   };
   const kill = async () => {
+    if (bridge && bridge.exitCode === null && bridge.signalCode === null) {
+      const gone = new Promise((resolve) => bridge!.once('exit', resolve));
+      bridge.kill('SIGKILL');
+      await gone;
+    }
     const current = child;
     if (!current || current.exitCode !== null || current.signalCode !== null) return;
     const exited = new Promise((resolve) => current.once('exit', resolve));
@@ -210,6 +233,9 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   return {
     address: options.address,
     port,
+    get pid() {
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
     hostKey: publicKey,
     fingerprint: async () => execFileSync('ssh-keygen', ['-lf', `${hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!,
     start,
@@ -319,6 +345,26 @@ async function waitForPort(address: string, port: number, describe: () => string
       socket.once('error', () => resolve(false));
     });
     if (open) return;
+    await sleep(50);
+  }
+  throw new Error(describe());
+}
+
+/** Waits until `address:port` answers with an SSH banner (a bridge accepts before sshd is up). */
+async function waitForBanner(address: string, port: number, describe: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const banner = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: address, port });
+      const done = (ok: boolean) => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.once('data', (chunk) => done(chunk.toString('latin1').startsWith('SSH-')));
+      socket.once('error', () => done(false));
+      socket.once('close', () => done(false));
+      socket.setTimeout(2_000, () => done(false));
+    });
+    if (banner) return;
     await sleep(50);
   }
   throw new Error(describe());

@@ -1,0 +1,13 @@
+# net-down.sh HELPER SHA256 VMID — checks the helper, then has it remove the network of VMID of
+# this user (namespace, veth, rules). Prints removed=yes|no.
+# Exits: 40 helper missing, 41 helper differs from the one shipped, 42 helper writable by others
+# than root, 43 sudo refused to run it; others are the helper's own.
+helper=$1 expected=$2 vmid=$3
+[ -e "$helper" ] || exit 40
+sum=$(sha256sum <"$helper" 2>/dev/null)
+[ "${sum%% *}" = "$expected" ] || { printf 'sha256=%s\n' "${sum%% *}"; exit 41; }
+[ -z "$(find "$helper" "${helper%/*}" -maxdepth 0 \( ! -user 0 -o -perm /022 \) 2>/dev/null)" ] || exit 42
+sudo -n -- "$helper" net-down "$(id -u)" "$vmid"
+status=$?
+[ "$status" -eq 1 ] && exit 43
+exit "$status"

@@ -1,0 +1,390 @@
+#!/bin/sh
+# firedeck-helper — the one program Firedeck runs as root on a host, through one sudoers rule
+# (/etc/sudoers.d/firedeck-USER). Installed root-owned at /usr/local/libexec/firedeck/firedeck-helper;
+# Firedeck checks its SHA-256 against the text it ships before every use.
+#
+# It does a microVM's network plumbing and nothing else:
+#   net-up UID VMID INDEX POOL  namespace fdUID-VMID holding tap0 (owned by UID, 172.16.0.1/30) and
+#                               veth0, joined to the host by veth fdvINDEX; block INDEX (a /30) of
+#                               POOL gives the host end .1 and veth0 .2; NAT in the namespace (.2 <->
+#                               the guest's 172.16.0.2) and on the host (the pool out of the host)
+#   net-down UID VMID           removes all of that again (nothing there is not an error)
+#   net-list UID                what exists of UID's VM networks, as key=value lines
+#   net-exec UID VMID -- CMD…   runs CMD as UID, without any privilege, inside that namespace
+#                               (how an unjailed Firecracker gets to open tap0)
+#   version
+# (jail-* is reserved for the jailer.) Every argument is checked against a strict pattern before
+# anything runs, and UID must be the user who ran sudo (SUDO_UID).
+#
+# Exits: 64 usage or unknown subcommand, 65 an argument with characters outside [A-Za-z0-9./-],
+# 66 a uid that is not the caller's, 67 not run as root through sudo, 68 a bad VM id, 69 an index
+# outside the pool, 70 a bad pool, 71 the pool overlaps a host route, 72 the index is in use,
+# 73 the VM's network is already up, 74 a tool is missing, 75 setting up failed (and was undone),
+# 76 another helper run holds the lock, 77 the VM has no network.
+set -u
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LC_ALL=C
+export PATH LC_ALL
+umask 022
+
+VERSION=1
+HELPER_DIR=/usr/local/libexec/firedeck
+LOG_FILE=/var/log/firedeck-helper.log
+TABLE=firedeck
+GUEST=172.16.0.2
+TAP_ADDRESS=172.16.0.1/30
+
+log() {
+  # Control characters from a refused argument must not forge log lines.
+  line=$(printf '%s' "$*" | tr -c '[:print:]' '?')
+  # syslog when there is one; a root-owned file when logger is missing or nothing listens on
+  # /dev/log (logger reports that only when asked: --socket-errors=on).
+  if ! logger --socket-errors=on -t firedeck-helper -- "$line" 2>/dev/null; then
+    printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$line" >>"$LOG_FILE"
+  fi
+}
+
+refuse() {
+  code=$1
+  shift
+  log "refused (uid ${SUDO_UID:-none}): $*"
+  printf 'firedeck-helper: %s\n' "$*" >&2
+  exit "$code"
+}
+
+# --- argument checks: nothing runs before these pass ---------------------------------------
+
+check_chars() {
+  case $1 in
+    '' | *[!A-Za-z0-9./-]*) refuse 65 "refusing an argument with characters other than letters, digits, '.', '/' and '-'" ;;
+  esac
+}
+
+check_caller() {
+  if [ "$(id -u)" != 0 ] || [ -z "${SUDO_UID:-}" ]; then refuse 67 'run me as root through sudo'; fi
+}
+
+check_uid() {
+  case $1 in
+    0 | 0* | *[!0-9]*) refuse 66 "not a user id of an ordinary user: $1" ;;
+  esac
+  [ "${#1}" -le 10 ] || refuse 66 "not a user id: $1"
+  [ "$1" = "$SUDO_UID" ] || refuse 66 "uid $1 is not the user who ran sudo ($SUDO_UID)"
+  uid=$1
+}
+
+check_vmid() {
+  case $1 in
+    -* | *[!A-Za-z0-9-]*) refuse 68 "not a microVM id: $1" ;;
+  esac
+  [ "${#1}" -le 64 ] || refuse 68 'a microVM id has at most 64 characters'
+  vmid=$1
+  ns=fd$uid-$vmid
+}
+
+# Sets $ip_int from a dotted quad; fails on anything else.
+ip_to_int() {
+  case $1 in
+    *[!0-9.]* | .* | *. | *..*) return 1 ;;
+  esac
+  old_ifs=$IFS
+  IFS=.
+  # shellcheck disable=SC2086 # splitting on dots is the point; only digits and dots remain
+  set -- $1
+  IFS=$old_ifs
+  [ "$#" -eq 4 ] || return 1
+  ip_int=0
+  for octet in "$@"; do
+    case $octet in
+      0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;;
+      *) return 1 ;;
+    esac
+    [ "$octet" -le 255 ] || return 1
+    ip_int=$((ip_int * 256 + octet))
+  done
+}
+
+int_to_ip() {
+  printf '%d.%d.%d.%d' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255))
+}
+
+mask_of() {
+  if [ "$1" -eq 0 ]; then printf 0; else printf '%d' $(((4294967295 << (32 - $1)) & 4294967295)); fi
+}
+
+# Do a/p and b/q (integers and prefix lengths) share an address?
+overlaps() {
+  shorter=$2
+  [ "$4" -lt "$shorter" ] && shorter=$4
+  m=$(mask_of "$shorter")
+  [ $(($1 & m)) -eq $(($3 & m)) ]
+}
+
+check_pool() {
+  pool=$1
+  case $pool in
+    */*) ;;
+    *) refuse 70 "a pool is an IPv4 network such as 10.231.0.0/16: $pool" ;;
+  esac
+  pool_prefix=${pool#*/}
+  case $pool_prefix in
+    1[2-9] | 2[0-9] | 30) ;;
+    *) refuse 70 "a pool's prefix length is 12 to 30: $pool" ;;
+  esac
+  ip_to_int "${pool%/*}" || refuse 70 "a pool is an IPv4 network such as 10.231.0.0/16: $pool"
+  pool_int=$ip_int
+  [ $((pool_int & ~$(mask_of "$pool_prefix") & 4294967295)) -eq 0 ] || refuse 70 "$pool is not a network address (its host bits are set)"
+  # Private ranges only (RFC 1918), and never the guests' own 172.16.0.0/30.
+  if ! { overlaps "$pool_int" "$pool_prefix" 167772160 8 && [ "$pool_prefix" -ge 8 ]; } &&
+    ! { overlaps "$pool_int" "$pool_prefix" 2886729728 12 && [ "$pool_prefix" -ge 12 ]; } &&
+    ! { overlaps "$pool_int" "$pool_prefix" 3232235520 16 && [ "$pool_prefix" -ge 16 ]; }; then
+    refuse 70 "$pool is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)"
+  fi
+  overlaps "$pool_int" "$pool_prefix" 2886729728 30 && refuse 70 "$pool overlaps 172.16.0.0/30, the guests' own network"
+  blocks=$((1 << (30 - pool_prefix)))
+}
+
+check_index() {
+  case $1 in
+    0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9][0-9]) ;;
+    *) refuse 69 "not an index: $1" ;;
+  esac
+  [ "$1" -lt "$blocks" ] || refuse 69 "index $1 is outside $pool ($blocks blocks of 4 addresses)"
+  index=$1
+  veth=fdv$index
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || refuse 74 "$1 is missing on this host ($2)"
+}
+
+take_lock() {
+  [ -d "$HELPER_DIR" ] || refuse 74 "$HELPER_DIR is missing: reinstall the helper"
+  exec 9<"$HELPER_DIR"
+  flock -w 30 9 || refuse 76 'another firedeck-helper run did not finish within 30 s'
+}
+
+# --- the work ---------------------------------------------------------------------------------
+
+# Runs a command, keeping its complaint for the message when it fails.
+run() {
+  if ! out=$("$@" 2>&1); then
+    failed="$* — $out"
+    return 1
+  fi
+}
+
+ns_exists() {
+  [ -e "/run/netns/$1" ]
+}
+
+# Routes of the host (every table) other than the default and Firedeck's own fdv* links, as "dst".
+host_routes() {
+  ip -4 route show table all | awk '
+    /^[ \t]/ { next }
+    {
+      dst = $1
+      if (dst ~ /^(local|broadcast|unicast|anycast|multicast|unreachable|blackhole|prohibit|throw|nat)$/) dst = $2
+      dev = ""
+      for (i = 1; i < NF; i++) if ($i == "dev") dev = $(i + 1)
+      if (dst == "default" || dev ~ /^fdv[0-9]+$/) next
+      print dst
+    }'
+}
+
+check_overlap() {
+  for route in $(host_routes); do
+    case $route in
+      */*) r_prefix=${route#*/} r_addr=${route%/*} ;;
+      *) r_prefix=32 r_addr=$route ;;
+    esac
+    ip_to_int "$r_addr" || continue
+    if overlaps "$pool_int" "$pool_prefix" "$ip_int" "$r_prefix"; then
+      refuse 71 "the pool $pool overlaps the host route $route"
+    fi
+  done
+}
+
+rule_handles() {
+  nft -a list chain ip "$TABLE" postrouting 2>/dev/null | sed -n "s/.* comment \"$1\" # handle \([0-9][0-9]*\)\$/\1/p"
+}
+
+ensure_host_table() {
+  if ! nft list table ip "$TABLE" >/dev/null 2>&1; then
+    # The table remembers whether forwarding was off, so the last net-down can turn it off again.
+    forwarding=$(cat /proc/sys/net/ipv4/ip_forward)
+    nft -f - <<EOF || return 1
+table ip $TABLE {
+  comment "ip_forward was $forwarding"
+  chain postrouting { type nat hook postrouting priority srcnat; policy accept; }
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    oifname "fdv*" ct state established,related accept comment "firedeck"
+    oifname "fdv*" drop comment "firedeck"
+  }
+}
+EOF
+  fi
+  run sysctl -q -w net.ipv4.ip_forward=1
+}
+
+drop_host_table_if_unused() {
+  nft list table ip "$TABLE" >/dev/null 2>&1 || return 0
+  nft list chain ip "$TABLE" postrouting | grep -q 'comment "fd' && return 0
+  was=$(nft list table ip "$TABLE" | sed -n 's/.*comment "ip_forward was \([01]\)".*/\1/p')
+  nft delete table ip "$TABLE"
+  if [ "$was" = 0 ]; then sysctl -q -w net.ipv4.ip_forward=0; fi
+}
+
+# Everything of the VM $ns: its host veth (which takes veth0 with it), its namespace (tap0 with
+# it), its host rule; then the table when no VM uses it any more.
+remove_vm() {
+  for link in $(ip -o link show type veth 2>/dev/null | awk -v ns="$ns" '{ for (i = 1; i < NF; i++) if ($i == "link-netns" && $(i + 1) == ns) { name = $2; sub(/@.*/, "", name); sub(/:$/, "", name); print name } }'); do
+    case $link in fdv[0-9]*) ip link del dev "$link" 2>/dev/null ;; esac
+  done
+  if ns_exists "$ns"; then ip netns del "$ns"; fi
+  command -v nft >/dev/null 2>&1 || return 0
+  for handle in $(rule_handles "$ns"); do
+    nft delete rule ip "$TABLE" postrouting handle "$handle"
+  done
+  drop_host_table_if_unused
+}
+
+build_vm() {
+  base=$((pool_int + 4 * index))
+  host_address=$(int_to_ip $((base + 1)))
+  vm_address=$(int_to_ip $((base + 2)))
+  block=$(int_to_ip "$base")/30
+  run ip netns add "$ns" &&
+    run ip -n "$ns" link set lo up &&
+    run ip -n "$ns" tuntap add dev tap0 mode tap user "$uid" &&
+    run ip -n "$ns" addr add "$TAP_ADDRESS" dev tap0 &&
+    run ip -n "$ns" link set tap0 up &&
+    run ip link add "$veth" type veth peer name veth0 netns "$ns" &&
+    run ip addr add "$host_address/30" dev "$veth" &&
+    run ip link set "$veth" up &&
+    run ip -n "$ns" addr add "$vm_address/30" dev veth0 &&
+    run ip -n "$ns" link set veth0 up &&
+    run ip -n "$ns" route add default via "$host_address" &&
+    run ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1 &&
+    run ip netns exec "$ns" nft -f - <<EOF &&
+table ip $TABLE {
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "veth0" ip daddr $vm_address dnat to $GUEST
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "veth0" ip saddr 172.16.0.0/30 snat to $vm_address
+  }
+}
+EOF
+    { ensure_host_table || { failed="${failed:-nft could not create the table $TABLE}" && false; }; } &&
+    run nft add rule ip "$TABLE" postrouting ip saddr "$block" oifname != '"fdv*"' masquerade comment "\"$ns\""
+}
+
+net_up() {
+  [ "$#" -eq 4 ] || refuse 64 'usage: net-up UID VMID INDEX POOL'
+  check_uid "$1"
+  check_vmid "$2"
+  check_pool "$4"
+  check_index "$3"
+  need ip 'install iproute2'
+  need nft 'install nftables: sudo apt-get install nftables'
+  take_lock
+  ns_exists "$ns" && refuse 73 "the network of $vmid is already up ($ns)"
+  ip link show dev "$veth" >/dev/null 2>&1 && refuse 72 "index $index ($veth) is in use"
+  check_overlap
+  log "net-up $ns index $index pool $pool"
+  failed=
+  if ! build_vm; then
+    remove_vm
+    refuse 75 "setting up the network of $vmid failed and was undone: $failed"
+  fi
+  printf 'netns=%s\nindex=%s\nveth=%s\nhost_address=%s\nvm_address=%s\n' "$ns" "$index" "$veth" "$host_address" "$vm_address"
+}
+
+net_down() {
+  [ "$#" -eq 2 ] || refuse 64 'usage: net-down UID VMID'
+  check_uid "$1"
+  check_vmid "$2"
+  need ip 'install iproute2'
+  take_lock
+  log "net-down $ns"
+  existed=no
+  if ns_exists "$ns" || { command -v nft >/dev/null 2>&1 && [ -n "$(rule_handles "$ns")" ]; }; then existed=yes; fi
+  remove_vm
+  printf 'removed=%s\n' "$existed"
+}
+
+net_list() {
+  [ "$#" -eq 1 ] || refuse 64 'usage: net-list UID'
+  check_uid "$1"
+  need ip 'install iproute2'
+  entry=$(getent passwd "$uid")
+  home=$(printf '%s' "$entry" | cut -d: -f6)
+  gid=$(printf '%s' "$entry" | cut -d: -f4)
+  links=$(ip -o link show type veth 2>/dev/null | awk '{ name = $2; sub(/@.*/, "", name); sub(/:$/, "", name); ns = ""; for (i = 1; i < NF; i++) if ($i == "link-netns") ns = $(i + 1); if (name ~ /^fdv[0-9]+$/) print name, ns }')
+  printf '%s\n' "$links" | while read -r link _; do
+    [ -n "$link" ] && printf 'index_used=%s\n' "${link#fdv}"
+  done
+  rules=
+  if command -v nft >/dev/null 2>&1; then
+    rules=$(nft list chain ip "$TABLE" postrouting 2>/dev/null | sed -n "s/.* comment \"fd$uid-\([A-Za-z0-9-]*\)\"\$/\1/p")
+  fi
+  names=
+  for f in /run/netns/fd"$uid"-*; do
+    [ -e "$f" ] && names="$names ${f##*/fd"$uid"-}"
+  done
+  # shellcheck disable=SC2086 # both are lists of VM ids (letters, digits and '-')
+  for vm in $(printf '%s\n' $names $rules | sort -u); do
+    ns=fd$uid-$vm
+    netns=no
+    ns_exists "$ns" && netns=yes
+    rule=no
+    printf '%s\n' "$rules" | grep -qx -- "$vm" && rule=yes
+    link=$(printf '%s\n' "$links" | awk -v ns="$ns" '$2 == ns { print $1; exit }')
+    dir=no
+    # Looked at as the user: root would follow the user's symlinks anywhere.
+    if [ -n "$home" ] && [ -n "$gid" ] && setpriv --reuid="$uid" --regid="$gid" --clear-groups -- test -d "$home/.firedeck/vms/$vm" 2>/dev/null; then dir=yes; fi
+    printf 'vm=%s netns=%s veth=%s rule=%s vm_dir=%s\n' "$vm" "$netns" "${link:-none}" "$rule" "$dir"
+  done
+}
+
+net_exec() {
+  if [ "$#" -lt 4 ] || [ "$3" != -- ]; then refuse 64 'usage: net-exec UID VMID -- COMMAND [ARGUMENT…]'; fi
+  # Only UID and VMID are the helper's to check; the command runs as the caller, unprivileged.
+  check_chars "$1"
+  check_chars "$2"
+  check_uid "$1"
+  check_vmid "$2"
+  shift 3
+  ns_exists "$ns" || refuse 77 "$vmid has no network ($ns does not exist)"
+  gid=$(getent passwd "$uid" | cut -d: -f4)
+  [ -n "$gid" ] || refuse 66 "uid $uid has no passwd entry"
+  need setpriv 'install util-linux'
+  log "net-exec $ns: $1"
+  exec ip netns exec "$ns" setpriv --reuid="$uid" --regid="$gid" --init-groups --inh-caps=-all --bounding-set=-all --no-new-privs --reset-env -- "$@"
+}
+
+[ "$#" -ge 1 ] || refuse 64 'usage: firedeck-helper net-up|net-down|net-list|net-exec|version …'
+subcommand=$1
+shift
+check_caller
+case $subcommand in
+  net-exec) net_exec "$@" ;;
+  net-up | net-down | net-list)
+    for arg in "$@"; do check_chars "$arg"; done
+    case $subcommand in
+      net-up) net_up "$@" ;;
+      net-down) net_down "$@" ;;
+      net-list) net_list "$@" ;;
+    esac
+    ;;
+  version)
+    [ "$#" -eq 0 ] || refuse 64 'usage: version'
+    printf 'version=%s\n' "$VERSION"
+    ;;
+  jail-*) refuse 64 'the jail subcommands are not part of this helper version' ;;
+  *) refuse 64 'unknown subcommand' ;;
+esac
