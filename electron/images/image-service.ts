@@ -5,8 +5,8 @@ import type { HostImages, InstalledImage } from '../../shared/channels/images.js
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
 import type { HostService } from '../hosts/host-service.js';
-import { pushFile } from '../sandbox/push-file.js';
-import type { WorkspaceService } from '../sandbox/workspace-service.js';
+import { pushFile } from '../workspaces/push-file.js';
+import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { detectKernelArch } from './kernel-arch.js';
 import { shq } from '../ssh/shell-quote.js';
 

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError } from '../app-error.js';
-import { pushFile } from '../sandbox/push-file.js';
+import { pushFile } from '../workspaces/push-file.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { shq } from '../ssh/shell-quote.js';
 

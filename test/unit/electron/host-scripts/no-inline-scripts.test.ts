@@ -58,7 +58,7 @@ const framing = new Set(['electron/ssh/remote-command.ts']);
 const notYetConverted = new Set<string>([
   'electron/firecracker/transports/ssh-unix.ts',
   'electron/images/image-service.ts',
-  'electron/sandbox/push-file.ts',
+  'electron/workspaces/push-file.ts',
   'electron/vms/vm-console.ts',
   'electron/vms/vm-host-scripts.ts',
   'electron/vms/vm-service.ts',
