@@ -18,6 +18,8 @@ import { createWorkspaceRoutes } from './workspaces/routes.js';
 import { createWorkspaceService } from './workspaces/workspace-service.js';
 import { createSecretStore } from './secrets/secret-store.js';
 import { createVmRoutes } from './vms/routes.js';
+import { createTransferRegistry } from './transfers/transfer-registry.js';
+import { createTransferRoutes } from './transfers/routes.js';
 import { guestPublicKey } from './wizard/guest-key.js';
 import { createWizardRoutes } from './wizard/routes.js';
 import { createWizardService } from './wizard/wizard-service.js';
@@ -96,7 +98,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
-  const workspaces = createWorkspaceService({ dataDir: options.dataDir, events, connection: (id) => hosts.connection(id), log });
+  const transfers = createTransferRegistry({ events });
+  const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
 
   const handlers: Handlers = {
     ...createAppRoutes({
@@ -114,7 +117,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createHostRoutes(hosts),
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
-    ...createImageRoutes(createImageService({ hosts, workspaces, events })),
+    ...createTransferRoutes(transfers),
+    ...createImageRoutes(createImageService({ hosts, workspaces, transfers })),
     ...createWizardRoutes(createWizardService({ hosts, settings, events, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 

@@ -3,6 +3,7 @@ import { appChannels } from './channels/app.js';
 import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
 import { settingsChannels } from './channels/settings.js';
+import { transfersChannels } from './channels/transfers.js';
 import { vmsChannels } from './channels/vms.js';
 import { wizardChannels } from './channels/wizard.js';
 import { workspacesChannels } from './channels/workspaces.js';
@@ -20,6 +21,7 @@ export const channels = {
   ...vmsChannels,
   ...imagesChannels,
   ...wizardChannels,
+  ...transfersChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -11,8 +11,8 @@ export interface EventMap {
   /** A host's configuration, connection state or probe changed. */
   'hosts.changed': HostSummary;
   'hosts.removed': { id: string };
-  /** Bytes of a workspace push sent so far. */
-  'workspaces.pushProgressed': { transferId: string; sent: number; total: number };
+  /** Bytes of a transfer to a host (workspace push, image import, wizard upload) sent so far. */
+  'transfers.progressed': { transferId: string; sent: number; total: number };
   'vms.changed': VmSummary;
   'vms.removed': { hostId: string; id: string };
   /** Serial console output of an open console session. */

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import type { Arch } from '../../shared/channels/hosts.js';
 import type { HostImages, InstalledImage } from '../../shared/channels/images.js';
 import { AppError } from '../app-error.js';
-import type { EventBus } from '../event-bus.js';
+import type { TransferRegistry } from '../transfers/transfer-registry.js';
 import type { HostService } from '../hosts/host-service.js';
 import { pushFile } from '../workspaces/push-file.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
@@ -28,7 +28,7 @@ function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch } | { k
  * Images live per architecture on each host (`~/.firedeck/images/ARCH/`), so a host is only
  * ever offered kernels and root filesystems built for it.
  */
-export function createImageService(deps: { hosts: HostService; workspaces: WorkspaceService; events: EventBus }): ImageService {
+export function createImageService(deps: { hosts: HostService; workspaces: WorkspaceService; transfers: TransferRegistry }): ImageService {
   async function listInstalled(hostId: string): Promise<HostImages> {
     const { probe, connection } = await deps.hosts.context(hostId);
     const dir = posix.join(probe.firedeckDir, 'images', probe.arch);
@@ -68,14 +68,14 @@ export function createImageService(deps: { hosts: HostService; workspaces: Works
       const target = what.kind === 'kernel' ? (/^(vmlinux|Image)/.test(name) ? name : `vmlinux-${name}`) : name.endsWith('.ext4') ? name : `${name}.ext4`;
       const home = posix.dirname(posix.dirname(posix.dirname(dir))); // …/HOME/.firedeck/images/ARCH
       const connection = deps.hosts.connection(hostId);
-      const pushed = await deps.workspaces.cancellable(transferId, (signal) =>
+      const pushed = await deps.transfers.run(transferId, ({ signal, progress }) =>
         pushFile(connection, {
           localPath: file.path,
           size: file.size,
           remoteRelative: posix.relative(home, posix.join(dir, target)),
           transferId,
           signal,
-          onProgress: (sent, total) => deps.events.emit('workspaces.pushProgressed', { transferId, sent, total }),
+          onProgress: progress,
         }),
       );
       const recorded = await connection.exec(`printf '%s\\n' ${shq(pushed.sha256)} > ${shq(`${posix.join(dir, target)}.sha256`)}`, { timeoutMs: 30_000 });

@@ -58,7 +58,7 @@ export function createImagesSlice(ctx: SliceContext): ImagesSlice {
       }
     },
     async cancelImport(transferId) {
-      await ctx.api.invoke('workspaces.cancelPush', { transferId }).catch(() => {});
+      await ctx.api.invoke('transfers.cancel', { transferId }).catch(() => {});
     },
     applyProgress(transferId, sent, total) {
       if (slice().imports[transferId]) setImport(transferId, { sent, total });

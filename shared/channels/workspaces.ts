@@ -55,7 +55,6 @@ export const workspacesChannels = {
       })
       .strict(),
   ),
-  /** Copies a workspace file to the host over SFTP; progress arrives as `workspaces.pushProgressed`. */
+  /** Copies a workspace file to the host; progress arrives as `transfers.progressed`, `transfers.cancel` stops it. */
   'workspaces.push': channel<PushResult>()(z.object({ ...ws, path: workspacePath, hostId: z.string().uuid(), transferId: z.string().uuid() }).strict()),
-  'workspaces.cancelPush': channel<{ cancelled: boolean }>()(z.object({ transferId: z.string().uuid() }).strict()),
 };

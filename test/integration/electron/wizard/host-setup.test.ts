@@ -157,10 +157,10 @@ describe('importing images from this computer', () => {
     x86KernelHeader().copy(big);
     await writeFile(join(t.dataDir, 'workspaces', 'imports', 'vmlinux-big'), big);
     const transferId = randomUUID();
-    const started = t.nextEvent('workspaces.pushProgressed', (e) => e.transferId === transferId);
+    const started = t.nextEvent('transfers.progressed', (e) => e.transferId === transferId);
     const upload = failureOf(t.call('images.import', { hostId: id, workspaceId: 'imports', path: 'vmlinux-big', transferId }));
     await started;
-    expect(await t.call('workspaces.cancelPush', { transferId })).toEqual({ cancelled: true });
+    expect(await t.call('transfers.cancel', { transferId })).toEqual({ cancelled: true });
     expect(await upload).toMatchObject({ code: 'CANCELLED' });
     expect(readdirSync(`/home/${user}/.firedeck/images/x86_64`).filter((n) => n.includes('big'))).toEqual([]);
   });

@@ -95,7 +95,7 @@ describe('pushing to a host', () => {
     const transferId = randomUUID();
     const progress: number[] = [];
     const unsubscribe = t.core.events.subscribe((event, payload) => {
-      if (event === 'workspaces.pushProgressed' && (payload as { transferId: string }).transferId === transferId) progress.push((payload as { sent: number }).sent);
+      if (event === 'transfers.progressed' && (payload as { transferId: string }).transferId === transferId) progress.push((payload as { sent: number }).sent);
     });
     const result = await t.call('workspaces.push', { workspaceId: 'vm-1', path: 'dist/app.bin', hostId, transferId });
     unsubscribe();
@@ -113,14 +113,14 @@ describe('pushing to a host', () => {
     const transferId = randomUUID();
     const started = new Promise<void>((resolve) => {
       const unsubscribe = t.core.events.subscribe((event) => {
-        if (event !== 'workspaces.pushProgressed') return;
+        if (event !== 'transfers.progressed') return;
         unsubscribe();
         resolve();
       });
     });
     const push = failureOf(t.call('workspaces.push', { workspaceId: 'vm-1', path: 'big.bin', hostId, transferId }));
     await started;
-    expect(await t.call('workspaces.cancelPush', { transferId })).toEqual({ cancelled: true });
+    expect(await t.call('transfers.cancel', { transferId })).toEqual({ cancelled: true });
     expect(await push).toMatchObject({ code: 'CANCELLED' });
     const left = existsSync(remote('')) ? await readdir(remote('')) : [];
     expect(left.filter((n) => n.includes('big.bin'))).toEqual([]);
