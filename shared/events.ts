@@ -19,7 +19,7 @@ export interface EventMap {
   'vms.consoleOutput': { sessionId: string; data: string };
   'vms.consoleClosed': { sessionId: string; reason: string };
   /** One step of a long operation (create, restore) finished or started. */
-  'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'failed' | 'undone' };
+  'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'skipped' | 'failed' | 'undone' };
   /** A host setup step changed (status, commands, progress). */
   'wizard.stepProgressed': { hostId: string; step: SetupStepState; running: boolean };
 }
