@@ -14,6 +14,8 @@ export interface ExecResult {
 export interface ExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Sent to the script's stdin, then end of file (e.g. an upload where SFTP cannot start). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /**
@@ -188,6 +190,10 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         stream.stderr.on('data', (chunk: Buffer) => {
           if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
         });
+        if (execOptions.stdin) {
+          execOptions.stdin.once('error', (error: Error) => stop(new AppError('PUSH_FAILED', `Firedeck could not read what it was sending to ${name}.`, { cause: error })));
+          execOptions.stdin.pipe(stream);
+        }
         stream.on('close', () =>
           finish(() => {
             const parsed = framed.parse(stdout);

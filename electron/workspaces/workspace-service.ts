@@ -5,7 +5,7 @@ import { AppError } from '../app-error.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import type { TransferRegistry } from '../transfers/transfer-registry.js';
 import { FsJail } from './fs-jail.js';
-import { pushFile } from './push-file.js';
+import { pushFile } from '../transfers/push-file.js';
 import { createWorkspaceFiles } from './workspace-files.js';
 import type { WorkspaceFiles } from './workspace-files.js';
 

@@ -26,6 +26,10 @@ export interface PushResult {
   remotePath: string;
   bytes: number;
   sha256: string;
+  /** How the bytes travelled: SFTP, or an SSH exec channel where the host's SFTP cannot start. */
+  via: 'sftp' | 'ssh-exec';
+  /** Why SFTP was not used (only with `ssh-exec`), for the user to fix if they want SFTP back. */
+  sftpProblem?: string;
 }
 
 const ws = { workspaceId: vmIdSchema };

@@ -100,7 +100,7 @@ describe('pushing to a host', () => {
     const result = await t.call('workspaces.push', { workspaceId: 'vm-1', path: 'dist/app.bin', hostId, transferId });
     unsubscribe();
     const sha256 = createHash('sha256').update(data).digest('hex');
-    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256 });
+    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256, via: 'sftp' });
     expect(execFileSync('sha256sum', [remote('dist/app.bin')], { encoding: 'utf8' }).slice(0, 64)).toBe(sha256);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(data.length);
