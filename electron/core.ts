@@ -100,6 +100,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
+  const images = createImageService({ hosts, workspaces, transfers, settings });
 
   const handlers: Handlers = {
     ...createAppRoutes({
@@ -118,8 +119,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
     ...createTransferRoutes(transfers),
-    ...createImageRoutes(createImageService({ hosts, workspaces, transfers })),
-    ...createWizardRoutes(createWizardService({ hosts, settings, events, guestPublicKey: () => guestPublicKey(options.dataDir) })),
+    ...createImageRoutes(images),
+    ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 
   return {
