@@ -18,6 +18,10 @@ export const systemPackages = {
   shellcheck: '/usr/bin/shellcheck',
   // host scripts are unit-tested under dash, the /bin/sh of Debian hosts
   dash: '/usr/bin/dash',
+  // the wizard builds root filesystems under it when the SSH user is not root
+  fakeroot: '/usr/bin/fakeroot',
+  // the rootfs test puts an extended attribute into its squashfs
+  attr: '/usr/bin/setfattr',
 };
 
 export function ensureSystemPackages(log = console.log) {

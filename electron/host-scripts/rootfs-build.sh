@@ -3,7 +3,7 @@
 # MODE (root, fakeroot or sudo, see rootfs-mode.sh) is how the unpack-and-build runs as root, so
 # that owners, modes, setuid bits, device nodes and xattrs survive; UNPACK is the text of
 # rootfs-unpack.sh, which does it. The build happens in a temp folder; TARGET appears only
-# when complete, and the squashfs is removed after.
+# when complete, and the squashfs is removed after, built or refused.
 # exits: 11 the squashfs cannot be unpacked, 12 mkfs.ext4 failed (both print the tool's message)
 set -eu
 dir=$1 squash=$2 target=$3 key=$4 mode=$5 unpack=$6
@@ -17,8 +17,8 @@ case $mode in
 esac
 build=$(mktemp -d .rootfs-build.XXXXXX)
 cleanup() {
-  # $as is empty, "fakeroot --" or "sudo -n": split on purpose (only sudo is needed here).
   if [ "$mode" = sudo ]; then sudo -n rm -rf -- "$build"; else rm -rf -- "$build"; fi
+  rm -f -- "$squash"
 }
 trap cleanup EXIT
 # shellcheck disable=SC2086 # $as is a command prefix, split on purpose
@@ -28,4 +28,3 @@ chmod 600 "$build/image"
 sha256sum -- "$build/image" | cut -c1-64 > "$target.sha256.part"
 mv -f -- "$build/image" "$target"
 mv -f -- "$target.sha256.part" "$target.sha256"
-rm -f -- "$squash"
