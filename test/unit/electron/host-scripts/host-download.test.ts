@@ -12,7 +12,7 @@ const curl = (exit: number) => `while [ $# -gt 1 ]; do [ "$1" = -o ] && out=$2; 
 describe('host-download.sh under dash', () => {
   const run = (exit: number | null) => {
     const home = mkdtempSync(join(tmpdir(), 'fd-dl-'));
-    const standIns = exit === null ? {} : { curl: curl(exit) };
+    const standIns: Record<string, string> = exit === null ? {} : { curl: curl(exit) };
     const env = exit === null ? { HOME: home, PATH: onlyTools('mkdir', 'rm', 'mv', 'dirname') } : { HOME: home };
     return { home, result: runUnderDash(script, ['http://mirror/v1/f.tgz', '.firedeck/downloads/f.tgz'], { standIns, env }) };
   };
