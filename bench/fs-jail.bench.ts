@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { FsJail } from '../electron/sandbox/fs-jail';
+import { FsJail } from '../electron/workspaces/fs-jail';
 import { opsPerSecond } from './harness';
 import type { BenchResult } from './harness';
 

@@ -17,10 +17,12 @@ import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
 import { createNetworkRoutes } from './network/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
-import { createWorkspaceRoutes } from './sandbox/routes.js';
-import { createWorkspaceService } from './sandbox/workspace-service.js';
+import { createWorkspaceRoutes } from './workspaces/routes.js';
+import { createWorkspaceService } from './workspaces/workspace-service.js';
 import { createSecretStore } from './secrets/secret-store.js';
 import { createVmRoutes } from './vms/routes.js';
+import { createTransferRegistry } from './transfers/transfer-registry.js';
+import { createTransferRoutes } from './transfers/routes.js';
 import { guestPublicKey } from './wizard/guest-key.js';
 import { createWizardRoutes } from './wizard/routes.js';
 import { createWizardService } from './wizard/wizard-service.js';
@@ -102,7 +104,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const network = createNetworkService({ hosts });
   const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
-  const workspaces = createWorkspaceService({ dataDir: options.dataDir, events, connection: (id) => hosts.connection(id), log });
+  const transfers = createTransferRegistry({ events });
+  const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
+  const images = createImageService({ hosts, workspaces, transfers, settings });
 
   const handlers: Handlers = {
     ...createAppRoutes({
@@ -120,9 +124,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createHostRoutes(hosts),
     ...createWorkspaceRoutes(workspaces),
     ...createVmRoutes(vms),
-    ...createImageRoutes(createImageService({ hosts, workspaces, events })),
+    ...createTransferRoutes(transfers),
+    ...createImageRoutes(images),
     ...createNetworkRoutes(network),
-    ...createWizardRoutes(createWizardService({ hosts, settings, events, guestPublicKey: () => guestPublicKey(options.dataDir) })),
+    ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 
   return {

@@ -22,6 +22,10 @@ export const systemPackages = {
   iproute2: '/usr/sbin/ip',
   nftables: '/usr/sbin/nft',
   'dnsmasq-base': '/usr/sbin/dnsmasq',
+  // the wizard builds root filesystems under it when the SSH user is not root
+  fakeroot: '/usr/bin/fakeroot',
+  // the rootfs test puts an extended attribute into its squashfs
+  attr: '/usr/bin/setfattr',
 };
 
 export function ensureSystemPackages(log = console.log) {

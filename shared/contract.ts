@@ -4,6 +4,7 @@ import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
 import { networkChannels } from './channels/network.js';
 import { settingsChannels } from './channels/settings.js';
+import { transfersChannels } from './channels/transfers.js';
 import { vmsChannels } from './channels/vms.js';
 import { wizardChannels } from './channels/wizard.js';
 import { workspacesChannels } from './channels/workspaces.js';
@@ -22,6 +23,7 @@ export const channels = {
   ...imagesChannels,
   ...wizardChannels,
   ...networkChannels,
+  ...transfersChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -11,15 +11,15 @@ export interface EventMap {
   /** A host's configuration, connection state or probe changed. */
   'hosts.changed': HostSummary;
   'hosts.removed': { id: string };
-  /** Bytes of a workspace push sent so far. */
-  'workspaces.pushProgressed': { transferId: string; sent: number; total: number };
+  /** Bytes of a transfer to a host (workspace push, image import, wizard upload) sent so far. */
+  'transfers.progressed': { transferId: string; sent: number; total: number };
   'vms.changed': VmSummary;
   'vms.removed': { hostId: string; id: string };
   /** Serial console output of an open console session. */
   'vms.consoleOutput': { sessionId: string; data: string };
   'vms.consoleClosed': { sessionId: string; reason: string };
   /** One step of a long operation (create, restore) finished or started. */
-  'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'failed' | 'undone' };
+  'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'skipped' | 'failed' | 'undone' };
   /** A host setup step changed (status, commands, progress). */
   'wizard.stepProgressed': { hostId: string; step: SetupStepState; running: boolean };
 }

@@ -1,6 +1,7 @@
 import type { Arch } from '../../shared/channels/hosts.js';
-import type { CatalogImage } from '../../shared/channels/wizard.js';
+import type { CatalogImage } from '../../shared/channels/images.js';
 import { AppError } from '../app-error.js';
+import { imageKindOfName } from './image-names.js';
 
 /** `v1.12.0` → `v1.12`: the bucket keeps one folder per Firecracker minor version. */
 function catalogFolder(version: string): string {
@@ -30,7 +31,7 @@ export async function fetchCatalog(options: { imageBaseUrl: string; version: str
     }
     for (const item of parseListing(xml)) {
       const name = item.key.slice(item.key.lastIndexOf('/') + 1);
-      const kind = /^vmlinux-/.test(name) ? 'kernel' : /\.(squashfs|ext4)$/.test(name) ? 'rootfs' : null;
+      const kind = imageKindOfName(name);
       if (kind) images.push({ key: item.key, name, arch, kind, sizeBytes: item.size, compatible: arch === options.hostArch });
     }
   }

@@ -1,19 +1,34 @@
 import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
+import imageChecksumRecordSource from '../host-scripts/image-checksum-record.sh';
+import imagesListSource from '../host-scripts/images-list.sh';
 import type { Arch } from '../../shared/channels/hosts.js';
-import type { HostImages, InstalledImage } from '../../shared/channels/images.js';
+import type { CatalogImage, HostImages, InstalledImage } from '../../shared/channels/images.js';
 import { AppError } from '../app-error.js';
-import type { EventBus } from '../event-bus.js';
 import type { HostService } from '../hosts/host-service.js';
-import { pushFile } from '../sandbox/push-file.js';
-import type { WorkspaceService } from '../sandbox/workspace-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { hostScript, runHostScript } from '../ssh/host-script.js';
+import { pushFile } from '../transfers/push-file.js';
+import type { TransferRegistry } from '../transfers/transfer-registry.js';
+import type { WorkspaceService } from '../workspaces/workspace-service.js';
+import { fetchCatalog } from './catalog.js';
+import { imageKindOfName, imagesDir, importedName } from './image-names.js';
 import { detectKernelArch } from './kernel-arch.js';
-import { shq } from '../ssh/shell-quote.js';
 
 export interface ImageService {
   listInstalled(hostId: string): Promise<HostImages>;
   import(request: { hostId: string; workspaceId: string; path: string; transferId: string }): Promise<InstalledImage>;
+  /** The bucket's images for `version` (default: the Firecracker version in Settings), marked by what fits the host. */
+  catalog(hostId: string, options?: { version?: string; signal?: AbortSignal }): Promise<CatalogImage[]>;
 }
+
+const imagesList = hostScript({ name: 'images-list', source: imagesListSource, what: 'Listing the host’s images' });
+const imageChecksumRecord = hostScript({
+  name: 'image-checksum-record',
+  source: imageChecksumRecordSource,
+  what: 'Recording the image checksum',
+  remedy: 'Check free space in the image folder on the host.',
+});
 
 /** What a local file is, from its first bytes: a kernel (with its architecture) or an ext4 image. */
 function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch } | { kind: 'rootfs' } | null {
@@ -24,33 +39,39 @@ function classifyImage(header: Uint8Array): { kind: 'kernel'; arch: Arch } | { k
   return null;
 }
 
+/** One line of images-list.sh: SIZE, SHA256, HEADER (base64), NAME (base64). */
+export function parseImageLine(line: string, dir: string): InstalledImage | null {
+  const [size, sha256, header, encodedName] = line.split('\t');
+  if (encodedName === undefined) return null;
+  const name = Buffer.from(encodedName, 'base64').toString('utf8');
+  const kernel = detectKernelArch(Buffer.from(header ?? '', 'base64'));
+  // A file whose header is a kernel's is one, whatever its name; its architecture is the header's.
+  const kind = kernel ? 'kernel' : imageKindOfName(name);
+  if (!kind || name.includes('/')) return null;
+  return { name, path: posix.join(dir, name), kind, ...(kernel ? { arch: kernel.arch } : {}), sizeBytes: Number(size), ...(sha256 ? { sha256 } : {}) };
+}
+
 /**
- * Images live per architecture on each host (`~/.firedeck/images/ARCH/`), so a host is only
- * ever offered kernels and root filesystems built for it.
+ * Images live per architecture on each host (`~/.firedeck/images/ARCH/`). Each kernel is
+ * reported with the architecture its header names, read in the same round trip as the list,
+ * so a kernel of the wrong architecture in that folder is shown as such, not offered.
  */
-export function createImageService(deps: { hosts: HostService; workspaces: WorkspaceService; events: EventBus }): ImageService {
+export function createImageService(deps: { hosts: HostService; workspaces: WorkspaceService; transfers: TransferRegistry; settings: SettingsService; fetch?: typeof fetch }): ImageService {
+  const fetchImpl = deps.fetch ?? fetch;
+
   async function listInstalled(hostId: string): Promise<HostImages> {
     const { probe, connection } = await deps.hosts.context(hostId);
-    const dir = posix.join(probe.firedeckDir, 'images', probe.arch);
-    const result = await connection.exec(
-      `cd -- ${shq(dir)} 2>/dev/null || exit 0\nfor f in *; do [ -f "$f" ] || continue; sum=; [ -f "$f.sha256" ] && read -r sum < "$f.sha256"; printf '%s\\t%s\\t%s\\n' "$(stat -c %s -- "$f")" "$sum" "$f"; done; true`,
-      { timeoutMs: 30_000 },
-    );
-    const images: InstalledImage[] = [];
-    for (const line of result.output.split('\n')) {
-      const [size, sha256, ...rest] = line.split('\t');
-      const name = rest.join('\t');
-      if (!name || name.endsWith('.sha256') || name.endsWith('.part')) continue;
-      const kind = /^(vmlinux|Image|bzImage)/.test(name) ? 'kernel' : /\.(ext4|img|raw)$/.test(name) ? 'rootfs' : null;
-      if (kind) images.push({ name, path: posix.join(dir, name), kind, sizeBytes: Number(size), ...(sha256 ? { sha256 } : {}) });
-    }
+    const dir = imagesDir(probe);
+    const listed = await runHostScript(connection, imagesList, [dir], { timeoutMs: 30_000 });
+    const images = listed.output.split('\n').map((line) => parseImageLine(line, dir)).filter((i): i is InstalledImage => i !== null);
     return { hostId, arch: probe.arch, dir, images };
   }
 
   return {
     listInstalled,
     async import({ hostId, workspaceId, path, transferId }) {
-      const { dir, arch } = await listInstalled(hostId);
+      const { probe, connection } = await deps.hosts.context(hostId);
+      const dir = imagesDir(probe);
       const file = await (await deps.workspaces.files(workspaceId)).realFile(path);
       const handle = await open(file.path, 'r');
       const header = Buffer.alloc(2048);
@@ -62,25 +83,36 @@ export function createImageService(deps: { hosts: HostService; workspaces: Works
       const what = classifyImage(header);
       const name = posix.basename(path);
       if (!what) throw new AppError('IMAGE_UNKNOWN', `${name} is neither a Linux kernel (ELF vmlinux or arm64 Image) nor an ext4 root filesystem.`, { remedy: 'Choose an uncompressed kernel or an ext4 image.' });
-      if (what.kind === 'kernel' && what.arch !== arch) {
-        throw new AppError('KERNEL_ARCH_MISMATCH', `${name} is built for ${what.arch}, but this host is ${arch}; it was not uploaded.`, { remedy: `Choose an ${arch} kernel.` });
+      if (what.kind === 'kernel' && what.arch !== probe.arch) {
+        throw new AppError('KERNEL_ARCH_MISMATCH', `${name} is built for ${what.arch}, but this host is ${probe.arch}; it was not uploaded.`, { remedy: `Choose an ${probe.arch} kernel.` });
       }
-      const target = what.kind === 'kernel' ? (/^(vmlinux|Image)/.test(name) ? name : `vmlinux-${name}`) : name.endsWith('.ext4') ? name : `${name}.ext4`;
-      const home = posix.dirname(posix.dirname(posix.dirname(dir))); // …/HOME/.firedeck/images/ARCH
-      const connection = deps.hosts.connection(hostId);
-      const pushed = await deps.workspaces.cancellable(transferId, (signal) =>
+      const target = importedName(name, what.kind);
+      const home = posix.dirname(probe.firedeckDir);
+      const pushed = await deps.transfers.run(transferId, ({ signal, progress }) =>
         pushFile(connection, {
           localPath: file.path,
           size: file.size,
           remoteRelative: posix.relative(home, posix.join(dir, target)),
           transferId,
           signal,
-          onProgress: (sent, total) => deps.events.emit('workspaces.pushProgressed', { transferId, sent, total }),
+          onProgress: progress,
         }),
       );
-      const recorded = await connection.exec(`printf '%s\\n' ${shq(pushed.sha256)} > ${shq(`${posix.join(dir, target)}.sha256`)}`, { timeoutMs: 30_000 });
-      if (recorded.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `${target} was uploaded, but its checksum file could not be written.`, { remedy: 'Check free space in the image folder on the host.' });
-      return { name: target, path: pushed.remotePath, kind: what.kind, sizeBytes: file.size, sha256: pushed.sha256 };
+      await runHostScript(connection, imageChecksumRecord, [pushed.remotePath, pushed.sha256], { timeoutMs: 30_000 });
+      return {
+        name: target,
+        path: pushed.remotePath,
+        kind: what.kind,
+        ...(what.kind === 'kernel' ? { arch: what.arch } : {}),
+        sizeBytes: file.size,
+        sha256: pushed.sha256,
+        ...(pushed.sftpProblem ? { sftpProblem: pushed.sftpProblem } : {}),
+      };
+    },
+    async catalog(hostId, options = {}) {
+      const { probe } = await deps.hosts.context(hostId);
+      const settings = await deps.settings.get();
+      return fetchCatalog({ imageBaseUrl: settings.imageBaseUrl, version: options.version ?? settings.firecrackerVersion, hostArch: probe.arch, fetch: fetchImpl, signal: options.signal });
     },
   };
 }

@@ -6,5 +6,6 @@ export function createImageRoutes(images: ImageService): RoutesOf<typeof imagesC
   return {
     'images.listInstalled': ({ hostId }) => images.listInstalled(hostId),
     'images.import': (request) => images.import(request),
+    'images.catalog': ({ hostId }) => images.catalog(hostId),
   };
 }

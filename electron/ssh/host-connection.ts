@@ -14,8 +14,11 @@ export interface ExecResult {
 export interface ExecOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Written to the script's standard input, which is then closed (e.g. a sudo password: never an argument). */
-  stdin?: string;
+  /**
+   * Sent to the script's standard input, then end of file: a string (e.g. a sudo password, never
+   * an argument) or a stream (e.g. an upload where SFTP cannot start).
+   */
+  stdin?: string | NodeJS.ReadableStream;
 }
 
 /**
@@ -163,7 +166,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
     if (execOptions.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     const framed = frameScript(script);
     const stream = await openExec(live, framed.command);
-    if (execOptions.stdin !== undefined) stream.end(execOptions.stdin);
+    if (typeof execOptions.stdin === 'string') stream.end(execOptions.stdin);
     return new Promise((resolve, reject) => {
       {
         let stdout = '';
@@ -191,6 +194,10 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         stream.stderr.on('data', (chunk: Buffer) => {
           if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
         });
+        if (execOptions.stdin && typeof execOptions.stdin !== 'string') {
+          execOptions.stdin.once('error', (error: Error) => stop(new AppError('PUSH_FAILED', `Firedeck could not read what it was sending to ${name}.`, { cause: error })));
+          execOptions.stdin.pipe(stream);
+        }
         stream.on('close', () =>
           finish(() => {
             const parsed = framed.parse(stdout);

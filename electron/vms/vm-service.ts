@@ -160,7 +160,7 @@ export function createVmService(deps: {
       ...(snapshot ? { snapshot } : {}),
     };
     try {
-      await runSteps(variant, context, (step, status) => events.emit('vms.stepProgressed', { hostId: request.hostId, id: request.id, step, status }));
+      await runSteps(variant, context, (step, status) => events.emit('vms.stepProgressed', { hostId: request.hostId, id: request.id, step: step.name, status }));
     } catch (error) {
       await dropClient(request);
       throw error;

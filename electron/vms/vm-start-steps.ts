@@ -166,7 +166,7 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
 
 /** Restoring a snapshot into a new microVM: the boot list without configuration, loading the snapshot instead. */
 export const restoreSteps: readonly Step<VmStartContext>[] = steps.insertAfter(
-  steps.remove(bootSteps, 'validate.kernelArch', 'fc.putMachineConfig', 'fc.putBootSource', 'fc.putRootDrive', 'fc.putNetworkInterface', 'fc.instanceStart'),
-  'fc.connect',
+  steps.remove(bootSteps, validateKernel, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart),
+  connectApi,
   loadSnapshot,
 );

@@ -8,6 +8,5 @@ export function createWizardRoutes(wizard: WizardService): RoutesOf<typeof wizar
     'wizard.cancel': ({ hostId }) => ({ cancelled: wizard.cancel(hostId) }),
     'wizard.report': ({ hostId }) => wizard.report(hostId),
     'wizard.grantKvmAccess': ({ hostId }) => wizard.grantKvmAccess(hostId),
-    'images.catalog': ({ hostId }) => wizard.catalog(hostId),
   };
 }

@@ -29,7 +29,7 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
     }),
     api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
     api.on('wizard.stepProgressed', ({ hostId, step, running }) => store.getState().wizard.applyStep(hostId, step, running)),
-    api.on('workspaces.pushProgressed', ({ transferId, sent, total }) => {
+    api.on('transfers.progressed', ({ transferId, sent, total }) => {
       store.getState().workspaces.applyProgress(transferId, sent, total);
       store.getState().images.applyProgress(transferId, sent, total);
     }),

@@ -1,4 +1,4 @@
-import type { CatalogImage, SetupReport, SetupStepState } from '../../shared/channels/wizard';
+import type { SetupReport, SetupStepState } from '../../shared/channels/wizard';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';
 import { patchSlice } from './slice';
@@ -8,14 +8,11 @@ export interface WizardSlice {
   /** The host whose setup is open, if any. */
   hostId?: string;
   reports: Record<string, SetupReport | undefined>;
-  catalogs: Record<string, CatalogImage[] | undefined>;
-  catalogErrors: Record<string, AppErrorShape | undefined>;
   /** A run refused before any step ran (e.g. one already running). */
   runErrors: Record<string, AppErrorShape | undefined>;
   open(hostId: string | undefined): void;
   run(hostId: string, options: { firecrackerVersion?: string; kernelKey?: string; rootfsKey?: string }): Promise<void>;
   cancel(hostId: string): Promise<void>;
-  loadCatalog(hostId: string): Promise<void>;
   /** Runs the kvm group change with sudo, then the setup again. */
   grantKvmAccess(hostId: string): Promise<void>;
   applyStep(hostId: string, step: SetupStepState, running: boolean): void;
@@ -26,8 +23,6 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
   const patch = (changes: Partial<WizardSlice>) => patchSlice(ctx, 'wizard', changes);
   return {
     reports: {},
-    catalogs: {},
-    catalogErrors: {},
     runErrors: {},
     open: (hostId) => patch({ hostId }),
     async run(hostId, options) {
@@ -51,14 +46,6 @@ export function createWizardSlice(ctx: SliceContext): WizardSlice {
       } catch (caught) {
         const error = toFiredeckError(caught);
         patch({ runErrors: { ...slice().runErrors, [hostId]: error.shape() } });
-      }
-    },
-    async loadCatalog(hostId) {
-      try {
-        patch({ catalogs: { ...slice().catalogs, [hostId]: await ctx.api.invoke('images.catalog', { hostId }) }, catalogErrors: { ...slice().catalogErrors, [hostId]: undefined } });
-      } catch (caught) {
-        const error = toFiredeckError(caught);
-        patch({ catalogErrors: { ...slice().catalogErrors, [hostId]: error.shape() } });
       }
     },
     applyStep(hostId, step, running) {

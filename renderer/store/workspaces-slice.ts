@@ -199,7 +199,7 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
       }
     },
     async cancelPush(transferId) {
-      await ctx.api.invoke('workspaces.cancelPush', { transferId }).catch(fail);
+      await ctx.api.invoke('transfers.cancel', { transferId }).catch(fail);
     },
     applyProgress: (transferId, sent, total) => setTransfer(transferId, { sent, total }),
     dismissError: () => patch({ error: undefined }),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { channel } from '../channel.js';
 import { firecrackerVersionSchema } from './settings.js';
-import type { Arch } from './hosts.js';
 import type { AppErrorShape } from '../errors.js';
 
 export type SetupStepName = 'host.connect' | 'host.probe' | 'firecracker.install' | 'socat.install' | 'images.install' | 'ready';
@@ -24,17 +23,8 @@ export interface SetupReport {
   running: boolean;
   steps: SetupStepState[];
   finishedAt?: string;
-}
-
-export interface CatalogImage {
-  /** The bucket key, e.g. firecracker-ci/v1.12/x86_64/vmlinux-6.1.102. */
-  key: string;
-  name: string;
-  arch: Arch;
-  kind: 'kernel' | 'rootfs';
-  sizeBytes: number;
-  /** False for images of another architecture than the host's. */
-  compatible: boolean;
+  /** The kernel and root filesystem the run installed or found (absolute paths on the host), to boot a first microVM with. */
+  installed?: { kernel: string; rootfs: string };
 }
 
 export const wizardChannels = {
@@ -53,7 +43,5 @@ export const wizardChannels = {
   /** On a `permission` KVM verdict: adds the SSH user to /dev/kvm's group with sudo, then reconnects. */
   'wizard.grantKvmAccess': channel<{ verdict: string }>()(z.object({ hostId: z.string().uuid() }).strict()),
   'wizard.report': channel<SetupReport | null>()(z.object({ hostId: z.string().uuid() }).strict()),
-  /** The image bucket's kernels and root filesystems for both architectures, marked by what fits the host. */
-  'images.catalog': channel<CatalogImage[]>()(z.object({ hostId: z.string().uuid() }).strict()),
 };
 

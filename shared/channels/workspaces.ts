@@ -26,6 +26,10 @@ export interface PushResult {
   remotePath: string;
   bytes: number;
   sha256: string;
+  /** How the bytes travelled: SFTP, or an SSH exec channel where the host's SFTP cannot start. */
+  via: 'sftp' | 'ssh-exec';
+  /** Why SFTP was not used (only with `ssh-exec`), for the user to fix if they want SFTP back. */
+  sftpProblem?: string;
 }
 
 const ws = { workspaceId: vmIdSchema };
@@ -55,7 +59,6 @@ export const workspacesChannels = {
       })
       .strict(),
   ),
-  /** Copies a workspace file to the host over SFTP; progress arrives as `workspaces.pushProgressed`. */
+  /** Copies a workspace file to the host; progress arrives as `transfers.progressed`, `transfers.cancel` stops it. */
   'workspaces.push': channel<PushResult>()(z.object({ ...ws, path: workspacePath, hostId: z.string().uuid(), transferId: z.string().uuid() }).strict()),
-  'workspaces.cancelPush': channel<{ cancelled: boolean }>()(z.object({ transferId: z.string().uuid() }).strict()),
 };

@@ -1,54 +1,55 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostSummary } from '../../../shared/channels/hosts';
-import { newestFirst } from '../../../shared/image-order';
-import type { SetupStepState } from '../../../shared/channels/wizard';
+import type { SetupReport } from '../../../shared/channels/wizard';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { Icon } from '../../components/Icon';
+import { useDraft } from '../../components/use-draft';
 import { useAppStore } from '../../store/context';
 import { isReady } from '../../store/wizard-slice';
-import { code } from '../../../shared/error-codes';
+import { WizardOptions } from '../wizard/WizardOptions';
+import { stepStatusText, WizardStepItem } from '../wizard/WizardStepItem';
+import '../../styles/wizard.css';
 
-const statusText: Record<SetupStepState['status'], string> = {
-  pending: 'Waiting',
-  running: 'Running…',
-  done: 'Done',
-  skipped: 'Already done',
-  failed: 'Failed',
-};
+/** What the wizard's one live region says: the step under way, or how the run ended. */
+function announcement(report: SetupReport | undefined): string {
+  if (!report) return '';
+  const failed = report.steps.find((s) => s.status === 'failed');
+  if (failed) return `${failed.title}: ${stepStatusText.failed}. ${failed.error?.message ?? ''}`.trim();
+  const current = report.steps.find((s) => s.status === 'running');
+  if (current) return `${current.title}: ${stepStatusText.running}`;
+  return isReady(report) ? 'Setup finished: the host is ready for microVMs.' : '';
+}
 
 /** The host setup: one stepper from "connected" to "first microVM running". */
 export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): void }) {
   const report = useAppStore((s) => s.wizard.reports[host.id]);
-  const catalog = useAppStore((s) => s.wizard.catalogs[host.id]);
-  const catalogError = useAppStore((s) => s.wizard.catalogErrors[host.id]);
+  const catalog = useAppStore((s) => s.images.catalogs[host.id]);
+  const catalogError = useAppStore((s) => s.images.catalogErrors[host.id]);
   const runError = useAppStore((s) => s.wizard.runErrors[host.id]);
   const defaultVersion = useAppStore((s) => s.settings.value?.firecrackerVersion ?? 'v1.12.0');
   const { run, cancel, loadCatalog, grantKvmAccess } = useAppStore(
-    useShallow((s) => ({ run: s.wizard.run, cancel: s.wizard.cancel, loadCatalog: s.wizard.loadCatalog, grantKvmAccess: s.wizard.grantKvmAccess })),
+    useShallow((s) => ({ run: s.wizard.run, cancel: s.wizard.cancel, loadCatalog: s.images.loadCatalog, grantKvmAccess: s.wizard.grantKvmAccess })),
   );
   const { createVm, selectVm, navigate } = useAppStore(useShallow((s) => ({ createVm: s.vms.create, selectVm: s.vms.select, navigate: s.ui.navigate })));
-  const [version, setVersion] = useState(defaultVersion);
-  const [kernelKey, setKernelKey] = useState('');
-  const [rootfsKey, setRootfsKey] = useState('');
+  const choices = useDraft({ version: defaultVersion, kernelKey: '', rootfsKey: '' });
   const [booting, setBooting] = useState<string | null>(null);
   const running = report?.running ?? false;
+  const hostArch = host.probe?.arch ?? 'the host';
 
   useEffect(() => {
     if (host.connection.state === 'connected') void loadCatalog(host.id);
   }, [host.id, host.connection.state, loadCatalog]);
 
-  const images = (kind: 'kernel' | 'rootfs') => (catalog ?? []).filter((i) => i.kind === kind);
+  const { version, kernelKey, rootfsKey } = choices.value;
   const options = { firecrackerVersion: version, ...(kernelKey ? { kernelKey } : {}), ...(rootfsKey ? { rootfsKey } : {}) };
 
   async function bootFirst() {
-    const installed = `${host.probe?.firedeckDir}/images/${host.probe?.arch}`;
-    const kernel = (catalog ?? []).find((i) => i.key === kernelKey) ?? images('kernel').filter((i) => i.compatible).sort(newestFirst)[0];
-    const rootfs = (catalog ?? []).find((i) => i.key === rootfsKey) ?? images('rootfs').find((i) => i.compatible);
-    if (!kernel || !rootfs) return;
+    // The paths the run installed or found: the wizard never rebuilds the host's file names.
+    const installed = report?.installed;
+    if (!installed) return;
     setBooting('Booting…');
     const id = `first-${Math.random().toString(36).slice(2, 6)}`;
-    const result = await createVm({ hostId: host.id, id, vcpus: 1, memoryMib: 256, kernel: `${installed}/${kernel.name}`, rootfs: `${installed}/rootfs-${rootfs.name.replace(/\.(squashfs|ext4)$/, '')}.ext4` });
+    const result = await createVm({ hostId: host.id, id, vcpus: 1, memoryMib: 256, kernel: installed.kernel, rootfs: installed.rootfs });
     if (!result.ok) return setBooting(result.message);
     setBooting(null);
     selectVm(`${host.id}/${result.vm.id}`);
@@ -67,64 +68,16 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
         Each step checks first whether its work is already done, so running the setup again after a failure, a cancel or a restart continues where it
         stopped.
       </p>
-      <div className="wizard-options">
-        <label className="field">
-          <span className="field-label">Firecracker version</span>
-          <input value={version} onChange={(e) => setVersion(e.target.value)} spellCheck={false} disabled={running} />
-        </label>
-        <label className="field">
-          <span className="field-label">Kernel</span>
-          <select value={kernelKey} onChange={(e) => setKernelKey(e.target.value)} disabled={running}>
-            <option value="">Newest for {host.probe?.arch ?? 'the host'}</option>
-            {images('kernel').map((i) => (
-              <option key={i.key} value={i.key} disabled={!i.compatible}>
-                {i.name} ({i.arch}){i.compatible ? '' : ` — built for ${i.arch}, this host is ${host.probe?.arch}`}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Root filesystem</span>
-          <select value={rootfsKey} onChange={(e) => setRootfsKey(e.target.value)} disabled={running}>
-            <option value="">Default for {host.probe?.arch ?? 'the host'}</option>
-            {images('rootfs').map((i) => (
-              <option key={i.key} value={i.key} disabled={!i.compatible}>
-                {i.name} ({i.arch}){i.compatible ? '' : ` — built for ${i.arch}`}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <WizardOptions choices={choices.value} onChange={choices.set} catalog={catalog} hostArch={hostArch} disabled={running} />
       {catalogError && <ErrorBanner tone="warning" title="The image catalog could not be read." error={catalogError} />}
       {runError && <ErrorBanner error={runError} />}
+      <p className="visually-hidden" role="status" aria-label="Setup progress">
+        {announcement(report)}
+      </p>
 
       <ol className="wizard-steps">
         {(report?.steps ?? []).map((step) => (
-          <li key={step.name} className={`wizard-step step-${step.status}`} aria-label={step.title}>
-            <div className="wizard-step-head">
-              <span className="wizard-dot" aria-hidden="true">
-                {step.status === 'done' || step.status === 'skipped' ? <Icon name="check" size={14} /> : step.status === 'failed' ? '!' : ''}
-              </span>
-              <strong>{step.title}</strong>
-              <span className="muted small" role="status">
-                {statusText[step.status]}
-              </span>
-            </div>
-            {step.detail && <p className="small">{step.detail}</p>}
-            {step.progress && <progress value={step.progress.done} max={Math.max(step.progress.total, 1)} aria-label={`${step.title} progress`} />}
-            {step.error && <ErrorBanner error={step.error} />}
-            {step.error?.code === code.KVM_EACCES && !running && (
-              <button type="button" className="button button-small" onClick={() => void grantKvmAccess(host.id)}>
-                Add me to the kvm group with sudo, then continue
-              </button>
-            )}
-            {step.commands.length > 0 && (
-              <details>
-                <summary className="small">Commands run on the host ({step.commands.length})</summary>
-                <pre className="log-tail">{step.commands.join('\n\n')}</pre>
-              </details>
-            )}
-          </li>
+          <WizardStepItem key={step.name} step={step} running={running} onGrantKvm={() => void grantKvmAccess(host.id)} />
         ))}
       </ol>
 
@@ -138,7 +91,7 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
             {report ? 'Run setup again' : 'Start setup'}
           </button>
         )}
-        {isReady(report) && (
+        {isReady(report) && report?.installed && (
           <button type="button" className="button button-primary" onClick={() => void bootFirst()} disabled={booting === 'Booting…'}>
             Create and boot a first microVM
           </button>

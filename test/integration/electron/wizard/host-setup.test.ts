@@ -149,6 +149,18 @@ describe('importing images from this computer', () => {
     expect(existsSync(`/home/${user}/.firedeck/images/x86_64/vmlinux-arm-kernel`)).toBe(false);
   });
 
+  it('reports each kernel’s architecture from its header, whatever folder it sits in', async () => {
+    const { user, id } = await bareHost('fdset-arch', '127.0.0.165');
+    await t.call('wizard.run', { hostId: id });
+    // An arm64 kernel copied into the x86_64 folder by hand, and a file named like a kernel that is none.
+    const dir = `/home/${user}/.firedeck/images/x86_64`;
+    await writeFile(`${dir}/vmlinux-6.1-copied`, arm64KernelHeader());
+    await writeFile(`${dir}/vmlinux-notes`, 'not a kernel\n');
+    execFileSync('chown', [user, `${dir}/vmlinux-6.1-copied`, `${dir}/vmlinux-notes`]);
+    const kernels = (await t.call('images.listInstalled', { hostId: id })).images.filter((i) => i.kind === 'kernel');
+    expect(Object.fromEntries(kernels.map((k) => [k.name, k.arch ?? 'none']))).toEqual({ 'vmlinux-6.1.102': 'x86_64', 'vmlinux-6.1-copied': 'aarch64', 'vmlinux-notes': 'none' });
+  });
+
   it('cancels an image upload and leaves nothing on the host', async () => {
     const { user, id } = await bareHost('fdwiz-10', '127.0.0.56');
     await t.call('wizard.run', { hostId: id });
@@ -157,12 +169,28 @@ describe('importing images from this computer', () => {
     x86KernelHeader().copy(big);
     await writeFile(join(t.dataDir, 'workspaces', 'imports', 'vmlinux-big'), big);
     const transferId = randomUUID();
-    const started = t.nextEvent('workspaces.pushProgressed', (e) => e.transferId === transferId);
+    const started = t.nextEvent('transfers.progressed', (e) => e.transferId === transferId);
     const upload = failureOf(t.call('images.import', { hostId: id, workspaceId: 'imports', path: 'vmlinux-big', transferId }));
     await started;
-    expect(await t.call('workspaces.cancelPush', { transferId })).toEqual({ cancelled: true });
+    expect(await t.call('transfers.cancel', { transferId })).toEqual({ cancelled: true });
     expect(await upload).toMatchObject({ code: 'CANCELLED' });
     expect(readdirSync(`/home/${user}/.firedeck/images/x86_64`).filter((n) => n.includes('big'))).toEqual([]);
+  });
+});
+
+describe('asking for a host that does not exist', () => {
+  it('answers NOT_FOUND every time and keeps nothing for it', async () => {
+    const unknown = randomUUID();
+    for (let i = 0; i < 3; i++) expect(await failureOf(t.call('wizard.run', { hostId: unknown }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await t.call('wizard.report', { hostId: unknown })).toBeNull();
+  });
+
+  it('forgets the report of a host that was removed', async () => {
+    const { id } = await bareHost('fdset-removed', '127.0.0.166', { kvm: false });
+    await t.call('wizard.run', { hostId: id });
+    expect(await t.call('wizard.report', { hostId: id })).not.toBeNull();
+    await t.call('hosts.remove', { id });
+    expect(await t.call('wizard.report', { hostId: id })).toBeNull();
   });
 });
 

@@ -2,10 +2,10 @@ import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { PushResult, WorkspaceSummary } from '../../shared/channels/workspaces.js';
 import { AppError } from '../app-error.js';
-import type { EventBus } from '../event-bus.js';
 import type { HostConnection } from '../ssh/host-connection.js';
+import type { TransferRegistry } from '../transfers/transfer-registry.js';
 import { FsJail } from './fs-jail.js';
-import { pushFile } from './push-file.js';
+import { pushFile } from '../transfers/push-file.js';
 import { createWorkspaceFiles } from './workspace-files.js';
 import type { WorkspaceFiles } from './workspace-files.js';
 
@@ -19,22 +19,19 @@ export interface WorkspaceService {
   create(id: string): Promise<WorkspaceSummary>;
   remove(id: string): Promise<boolean>;
   files(id: string): Promise<WorkspaceFiles>;
+  /** Copies a workspace file to the host as transfer `transferId` (progress and cancel: TransferRegistry). */
   push(request: { workspaceId: string; path: string; hostId: string; transferId: string }): Promise<PushResult>;
-  cancelPush(transferId: string): boolean;
-  /** Runs a transfer that `cancelPush(transferId)` can cancel (pushes, image imports). */
-  cancellable<T>(transferId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export function createWorkspaceService(deps: {
   dataDir: string;
-  events: EventBus;
+  transfers: TransferRegistry;
   connection(hostId: string): HostConnection;
   log: Pick<Console, 'warn'>;
 }): WorkspaceService {
   const root = join(deps.dataDir, 'workspaces');
   // Each workspace's jail is opened once; its root is canonicalised then.
   const opened = new Map<string, Promise<WorkspaceFiles>>();
-  const transfers = new Map<string, AbortController>();
 
   const summary = async (id: string): Promise<WorkspaceSummary> => ({ id, createdAt: (await lstat(join(root, id))).birthtime.toISOString() });
 
@@ -51,16 +48,6 @@ export function createWorkspaceService(deps: {
       opened.set(id, files);
     }
     return files;
-  }
-
-  async function cancellable<T>(transferId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    transfers.set(transferId, controller);
-    try {
-      return await work(controller.signal);
-    } finally {
-      transfers.delete(transferId);
-    }
   }
 
   return {
@@ -89,23 +76,17 @@ export function createWorkspaceService(deps: {
       const workspace = await files(workspaceId);
       const file = await workspace.realFile(path);
       const relativePath = relative(workspace.root, file.path).split(sep).join('/');
-      const result = await cancellable(transferId, (signal) =>
+      const result = await deps.transfers.run(transferId, ({ signal, progress }) =>
         pushFile(deps.connection(hostId), {
           localPath: file.path,
           size: file.size,
           remoteRelative: `.firedeck/workspaces/${workspaceId}/${relativePath}`,
           transferId,
           signal,
-          onProgress: (sent, total) => deps.events.emit('workspaces.pushProgressed', { transferId, sent, total }),
+          onProgress: progress,
         }),
       );
       return { ...result, bytes: file.size };
-    },
-    cancellable,
-    cancelPush(transferId) {
-      const controller = transfers.get(transferId);
-      controller?.abort();
-      return controller !== undefined;
     },
   };
 }

@@ -95,12 +95,12 @@ describe('pushing to a host', () => {
     const transferId = randomUUID();
     const progress: number[] = [];
     const unsubscribe = t.core.events.subscribe((event, payload) => {
-      if (event === 'workspaces.pushProgressed' && (payload as { transferId: string }).transferId === transferId) progress.push((payload as { sent: number }).sent);
+      if (event === 'transfers.progressed' && (payload as { transferId: string }).transferId === transferId) progress.push((payload as { sent: number }).sent);
     });
     const result = await t.call('workspaces.push', { workspaceId: 'vm-1', path: 'dist/app.bin', hostId, transferId });
     unsubscribe();
     const sha256 = createHash('sha256').update(data).digest('hex');
-    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256 });
+    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256, via: 'sftp' });
     expect(execFileSync('sha256sum', [remote('dist/app.bin')], { encoding: 'utf8' }).slice(0, 64)).toBe(sha256);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(data.length);
@@ -113,14 +113,14 @@ describe('pushing to a host', () => {
     const transferId = randomUUID();
     const started = new Promise<void>((resolve) => {
       const unsubscribe = t.core.events.subscribe((event) => {
-        if (event !== 'workspaces.pushProgressed') return;
+        if (event !== 'transfers.progressed') return;
         unsubscribe();
         resolve();
       });
     });
     const push = failureOf(t.call('workspaces.push', { workspaceId: 'vm-1', path: 'big.bin', hostId, transferId }));
     await started;
-    expect(await t.call('workspaces.cancelPush', { transferId })).toEqual({ cancelled: true });
+    expect(await t.call('transfers.cancel', { transferId })).toEqual({ cancelled: true });
     expect(await push).toMatchObject({ code: 'CANCELLED' });
     const left = existsSync(remote('')) ? await readdir(remote('')) : [];
     expect(left.filter((n) => n.includes('big.bin'))).toEqual([]);

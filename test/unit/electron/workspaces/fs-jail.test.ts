@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../electron/app-error';
-import { FsJail } from '../../../../electron/sandbox/fs-jail';
+import { FsJail } from '../../../../electron/workspaces/fs-jail';
 
 /** The AppError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
 async function failure(promise: Promise<string>): Promise<AppError> {

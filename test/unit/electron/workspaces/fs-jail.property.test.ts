@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsJail } from '../../../../electron/sandbox/fs-jail';
+import { FsJail } from '../../../../electron/workspaces/fs-jail';
 
 /*
  * Properties of FsJail against real directory trees. No seed is fixed, so every run explores

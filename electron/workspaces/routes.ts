@@ -18,6 +18,5 @@ export function createWorkspaceRoutes(workspaces: WorkspaceService): RoutesOf<ty
       received: await (await files(workspaceId)).uploadChunk(uploadId, path, offset, Buffer.from(data, 'base64'), done),
     }),
     'workspaces.push': (request) => workspaces.push(request),
-    'workspaces.cancelPush': ({ transferId }) => ({ cancelled: workspaces.cancelPush(transferId) }),
   };
 }
