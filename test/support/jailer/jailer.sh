@@ -599,7 +599,8 @@ main() { # HOST_PATH args...
   gid=$(parse_uint "$gid_arg" 4294967295) || jailer_error "Invalid gid: $gid_arg"
   [ "$parent_given" = 1 ] || parent_cgroup=$exec_name
   path_escapes "$parent_cgroup" && jailer_error "Parent cgroup path is invalid. Path should not be absolute or contain '..' or '.'"
-  cgroup_version=$(parse_uint "$cgroup_version" 255) || jailer_error "$cgroup_version is an invalid cgroup version specifier"
+  version_arg=$cgroup_version
+  cgroup_version=$(parse_uint "$version_arg" 255) || jailer_error "$version_arg is an invalid cgroup version specifier"
 
   if [ -z "$cgroups" ] && [ "$cgroup_version" = 2 ]; then
     cgroup_base=$(cgroup2_mount) || jailer_error 'Hierarchy not found: No hierarchy found for this cgroup version.'
