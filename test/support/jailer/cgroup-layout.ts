@@ -19,7 +19,7 @@ export function cgroupLayout(): CgroupLayout {
   let v2: CgroupLayout['v2'] = null;
   const v1: Record<string, string> = {};
   for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
-    const [, dir, fstype, options] = line.split(' ');
+    const [, dir = '', fstype, options = ''] = line.split(' ');
     if (fstype === 'cgroup2' && !v2) {
       let controllers: string[] = [];
       try {
@@ -48,7 +48,7 @@ export function cgroupMounts(layout: CgroupLayout = cgroupLayout()): string[] {
  */
 export function ownCgroup(controller?: string): string {
   for (const line of readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n')) {
-    const [, controllers, path] = line.split(':');
+    const [, controllers = '', path = '/'] = line.split(':');
     if (controller === undefined ? controllers === '' : controllers.split(',').includes(controller)) return path;
   }
   throw new Error(`this process is in no ${controller ?? 'v2'} cgroup`);

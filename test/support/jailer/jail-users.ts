@@ -47,25 +47,31 @@ export function createJailUser(role: string, options: { home?: boolean } = {}): 
 /** Removes the user, its group and its home (if any); nothing if it does not exist. */
 export function removeJailUser(user: JailUser | string): void {
   const name = typeof user === 'string' ? user : user.name;
-  const entry = passwdEntries().find((fields) => fields[0] === name);
+  const entry = passwdEntries().find((fields) => fields.name === name);
   if (!entry) return;
   // --remove only where there is a home: userdel fails on a missing one.
-  shadowTool('userdel', existsSync(entry[5]) && entry[5].startsWith(`/home/${PREFIX}`) ? ['--remove', name] : [name]);
+  shadowTool('userdel', existsSync(entry.home) && entry.home.startsWith(`/home/${PREFIX}`) ? ['--remove', name] : [name]);
   if (groupNames().includes(name)) shadowTool('groupdel', [name]);
 }
 
 /** Users of runs whose test process is gone. */
 export function removeStaleJailUsers(): void {
-  for (const [name] of passwdEntries()) {
+  for (const { name } of passwdEntries()) {
     const match = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
     if (match && !existsSync(`/proc/${match[1]}`)) removeJailUser(name);
   }
 }
 
-function passwdEntries(): string[][] {
-  return readFileSync('/etc/passwd', 'utf8').split('\n').filter(Boolean).map((line) => line.split(':'));
+function passwdEntries(): { name: string; home: string }[] {
+  return readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const fields = line.split(':');
+      return { name: fields[0] ?? '', home: fields[5] ?? '' };
+    });
 }
 
 function groupNames(): string[] {
-  return readFileSync('/etc/group', 'utf8').split('\n').map((line) => line.split(':')[0]).filter(Boolean);
+  return readFileSync('/etc/group', 'utf8').split('\n').map((line) => line.split(':')[0] ?? '').filter(Boolean);
 }

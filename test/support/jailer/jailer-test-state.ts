@@ -121,7 +121,7 @@ export async function removeStaleJailerTestState(): Promise<void> {
 
   let netns: string[] = [];
   try {
-    netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0]);
+    netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0] ?? '');
   } catch {
     // no ip netns
   }
