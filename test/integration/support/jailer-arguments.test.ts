@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgroupLayout } from '../../support/jailer/cgroup-layout';
+import { cgroupLayout, planCgroupCleanup, removeCgroups } from '../../support/jailer/cgroup-layout';
 import { jailerStandInPath, installJailerStandIn } from '../../support/jailer/jailer-stand-in';
-import { makeJailerTempDir, removeStaleJailerTestState } from '../../support/jailer/jailer-test-state';
+import { makeJailerTempDir, removeStaleJailerTestState, testParentCgroup } from '../../support/jailer/jailer-test-state';
 
 // The jailer stand-in's refusals, checked against the texts of Firecracker v1.12.0's jailer:
 // argument errors print two lines and exit 1; every later error is a panic (SIGABRT).
@@ -171,6 +171,18 @@ describe.skipIf(!isRoot)('jailer stand-in: arguments', () => {
 
   it.skipIf(Object.keys(layout.v1).length === 0)('with cgroup v1, refuses a controller no hierarchy carries', () => {
     expect(jailer(valid({ '--cgroup': 'nosuchctl.limit=1' })).stderr).toBe(panic('Controller nosuchctl is unavailable'));
+  });
+
+  it.skipIf(!layout.v1.cpu)('with cgroup v1 (the default version), fails on a v2 file name such as cpu.max after making <parent>/<id>', async () => {
+    const parent = testParentCgroup('args', 'memory');
+    const cleanup = planCgroupCleanup(parent);
+    try {
+      const run = jailer(valid({ '--parent-cgroup': parent, '--cgroup': 'cpu.max=100000', '--id': 'v1-file' }));
+      expect(run.stderr).toBe(panic(`Failed to read file ${join(layout.v1.cpu!, parent, 'cpu.max')} into a string: No such file or directory (os error 2)`));
+      expect(existsSync(join(layout.v1.cpu!, parent, 'v1-file'))).toBe(true);
+    } finally {
+      await removeCgroups(cleanup);
+    }
   });
 
   it('validates in the real order: the id before the exec file, the exec file before the uid', () => {

@@ -241,20 +241,28 @@ cgroup1_mounted() {
 # ------------------------------------------------------------------------------------------------
 
 # v1's inherit_from_parent: copies <dir of PATH>/<FILE> into PATH/FILE, looking further up while
-# the parent's file is empty (at most DEPTH levels).
+# the parent's file is empty (at most DEPTH levels). Prints the error text and fails on error
+# (the deeper tries' errors are ignored, as the real one ignores them).
 inherit_from_parent() { # PATH FILE DEPTH
   parent_file=${1%/*}/$2
   if ! line=$(cat -- "$parent_file" 2>&1); then
-    jailer_error "Failed to read file $parent_file into a string: $(os_error "$line")"
+    printf 'Failed to read file %s into a string: %s' "$parent_file" "$(os_error "$line")"
+    return 1
   fi
   if [ -z "$line" ]; then
     if [ "$3" -gt 0 ]; then
-      (inherit_from_parent "${1%/*}" "$2" $(($3 - 1))) 2>/dev/null
+      (inherit_from_parent "${1%/*}" "$2" $(($3 - 1))) >/dev/null
       line=$(cat -- "$parent_file" 2>/dev/null)
     fi
-    [ -n "$line" ] || jailer_error "Failed to inherit cgroups configurations from file $2 in path $1"
+    if [ -z "$line" ]; then
+      printf 'Failed to inherit cgroups configurations from file %s in path %s' "$2" "$1"
+      return 1
+    fi
   fi
-  write_ln "$1/$2" "$line"
+  if ! out=$(printf '%s\n' "$line" | tee -- "$1/$2" 2>&1 >/dev/null); then
+    printf 'Failed to write to %s: %s' "$1/$2" "$(os_error "$out")"
+    return 1
+  fi
 }
 
 # v2's write_all_subtree_control: +CONTROLLER in DIR's cgroup.subtree_control and in every
@@ -295,7 +303,7 @@ EOF
     must "Failed to create directory $location" mkdir -p -- "$location"
     while IFS=$TAB read -r ctl2 _ file value; do
       [ "$ctl2" = "$ctl" ] || continue
-      inherit_from_parent "$location" "$file" "$depth"
+      out=$(inherit_from_parent "$location" "$file" "$depth") || jailer_error "$out"
       write_ln "$location/$file" "$value"
     done <<EOF
 $cgroup_props
