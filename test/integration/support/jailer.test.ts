@@ -1,7 +1,7 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import type { JailUser } from '../../support/jailer/jail-users';
 import { chrootDir, jailDir, jailerStandInPath, pidFile } from '../../support/jailer/jailer-stand-in';
 import type { JailSpec } from '../../support/jailer/jailer-stand-in';
 import { createTestNetns, makeJailerTempDir, removeStaleJailerTestState, testName, testParentCgroup } from '../../support/jailer/jailer-test-state';
+import { ensureTestUsers, startTestHost } from '../../support/ssh-test-hosts';
+import type { TestHost } from '../../support/ssh-test-hosts';
 import { emulatorPath } from '../../support/vm-fixtures';
 
 // The jailer stand-in running the Firecracker emulator, as root, on this machine: what the
@@ -158,7 +160,7 @@ describe.skipIf(!isRoot)('jailer stand-in: the jail', () => {
     const copy = statSync(join(vmA.chroot, EXEC_NAME));
     expect(copy.ino).not.toBe(statSync(execFilePath).ino); // a copy, as the real jailer makes
     expect(copy.mode & 0o777).toBe(0o755);
-    expect(await readFile(join(vmA.chroot, EXEC_NAME))).toEqual(await readFile(execFilePath));
+    expect((await readFile(join(vmA.chroot, EXEC_NAME))).equals(await readFile(execFilePath))).toBe(true);
     expect(readFileSync(pidFile(vmA.spec), 'utf8')).toBe(String(vmA.pid));
   });
 
@@ -292,6 +294,36 @@ describe.skipIf(!isRoot)('jailer stand-in: the jail', () => {
     await waitUntil(() => !isAlive(attachedPid), 'the attached VM to die with its session');
     expect(isAlive(daemonPid)).toBe(true);
     expect((await api(join(chrootDir(daemon), SOCKET), 'GET', '/')).status).toBe(200);
+  });
+
+  it('runs on an SSH test host through sudo, and its daemonized VM outlives the SSH session', async () => {
+    const keys = await ensureTestUsers();
+    const login = createJailUser('login', { home: true, shell: '/bin/bash' });
+    const sudoers = `/etc/sudoers.d/${login.name}`;
+    let host: TestHost | undefined;
+    const spec = { chrootBase: base, execFileName: EXEC_NAME, id: 'vm-ssh' };
+    jails.push(spec);
+    try {
+      execFileSync('usermod', ['-p', '*', login.name]);
+      await mkdir(join(login.home!, '.ssh'), { mode: 0o700 });
+      await writeFile(join(login.home!, '.ssh', 'authorized_keys'), await readFile(`${keys.key.keyPath}.pub`, 'utf8'));
+      execFileSync('chown', ['-R', `${login.name}:${login.name}`, join(login.home!, '.ssh')]);
+      // As the privileged helper will be: this user may run the jailer, and nothing else, as root.
+      await writeFile(sudoers, `${login.name} ALL=(root) NOPASSWD: ${jailerStandInPath}\n`, { mode: 0o440 });
+      host = await startTestHost({ address: '127.0.0.214', users: [login.name] });
+      const command = [jailerStandInPath, '--id', 'vm-ssh', '--exec-file', execFilePath, '--uid', String(userA.uid), '--gid', String(userA.gid), '--chroot-base-dir', base, '--daemonize', '--', '--api-sock', SOCKET];
+      const { stdout } = await run('ssh', ['-i', keys.key.keyPath, '-p', String(host.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${login.name}@${host.address}`, `sudo -n ${command.map((a) => `'${a}'`).join(' ')}; echo "jailer exited $?"`]);
+      expect(stdout).toBe('jailer exited 0\n');
+      // The SSH session is over; the VM answers.
+      await waitUntil(() => existsSync(join(chrootDir(spec), SOCKET)) && readPid(spec) !== null, 'vm-ssh to listen');
+      const pid = readPid(spec)!;
+      expect(statusField(pid, 'Uid')).toEqual(Array(4).fill(String(userA.uid)));
+      expect((await api(join(chrootDir(spec), SOCKET), 'GET', '/')).status).toBe(200);
+    } finally {
+      await host?.stop();
+      await rm(sudoers, { force: true });
+      removeJailUser(login);
+    }
   });
 
   it('with --new-pid-ns, runs it as pid 1 of a new pid namespace, writes its host pid and exits 0', async () => {

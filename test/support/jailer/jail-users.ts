@@ -31,13 +31,16 @@ function shadowTool(tool: string, args: string[]): void {
   }
 }
 
-/** A new system user with a group of its own; with `home`, also /home/<name> (mode 0755). */
-export function createJailUser(role: string, options: { home?: boolean } = {}): JailUser {
+/**
+ * A new system user with a group of its own; with `home`, also /home/<name> (mode 0755). Its
+ * shell is nologin unless `shell` says otherwise (e.g. /bin/bash for an SSH login).
+ */
+export function createJailUser(role: string, options: { home?: boolean; shell?: string } = {}): JailUser {
   const name = `${PREFIX}${process.pid}-${role}`;
   if (name.length > 32) throw new Error(`user name too long: ${name}`);
   removeJailUser(name);
   const home = options.home ? `/home/${name}` : undefined;
-  shadowTool('useradd', ['--system', '--user-group', '--shell', '/usr/sbin/nologin', ...(home ? ['--create-home', '--home-dir', home] : ['--no-create-home', '--home-dir', '/nonexistent']), name]);
+  shadowTool('useradd', ['--system', '--user-group', '--shell', options.shell ?? '/usr/sbin/nologin', ...(home ? ['--create-home', '--home-dir', home] : ['--no-create-home', '--home-dir', '/nonexistent']), name]);
   if (home) execFileSync('chmod', ['0755', home]);
   const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
