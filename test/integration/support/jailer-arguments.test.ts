@@ -165,6 +165,10 @@ describe.skipIf(!isRoot)('jailer stand-in: arguments', () => {
     },
   );
 
+  it.skipIf(layout.v2 !== null)('with no cgroup2 mount, refuses --cgroup-version 2 even without --cgroup', () => {
+    expect(jailer(valid({ '--cgroup-version': '2' })).stderr).toBe(panic('Hierarchy not found: No hierarchy found for this cgroup version.'));
+  });
+
   it.skipIf(Object.keys(layout.v1).length > 0)('with no cgroup v1 hierarchy, refuses --cgroup at the default version 1', () => {
     expect(jailer(valid({ '--cgroup': 'cpu.cfs_quota_us=100000' })).stderr).toBe(panic('Hierarchy not found: No hierarchy found for this cgroup version.'));
   });

@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -238,6 +238,20 @@ describe.skipIf(!isRoot)('jailer stand-in: the jail', () => {
       await removeCgroups(cleanup);
     }
     expect(existsSync(join(v2!.mount, parent))).toBe(false);
+  });
+
+  it.skipIf(!v2)('with cgroup v2 and no --cgroup, moves it into an existing --parent-cgroup, as documented', async () => {
+    const parent = testName('v2move');
+    const cleanup = planCgroupCleanup(parent);
+    try {
+      mkdirSync(join(v2!.mount, parent));
+      const vm = await startJailed('vm-v2move', userB, ['--cgroup-version', '2', '--parent-cgroup', parent]);
+      expect(readFileSync(`/proc/${vm.pid}/cgroup`, 'utf8')).toContain(`0::/${parent}\n`);
+      expect(existsSync(join(v2!.mount, parent, 'vm-v2move'))).toBe(false);
+      await removeJail({ ...vm.spec, parentCgroup: parent });
+    } finally {
+      await removeCgroups(cleanup);
+    }
   });
 
   it.skipIf(!layout.v1.cpu || !layout.v1.memory)('with cgroup v1 (the real default), runs it in <parent>/<id> of each controller with the limits asked for', async () => {
