@@ -1,9 +1,6 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -17,7 +14,9 @@ import type { BridgeMessage } from '../../shared/bridge-protocol.js';
 import type { EventBus } from '../event-bus.js';
 import type { Caller, Router } from '../router.js';
 import { contentSecurityPolicy } from '../security.js';
-import { resolveStaticFile } from './static-files.js';
+import { parseRequestTarget } from './request-target.js';
+import type { RequestTarget } from './request-target.js';
+import { resolveStaticFile, sendStaticFile, sendText } from './static-files.js';
 
 const bridgeRequestSchema = z.object({
   type: z.literal('invoke'),
@@ -65,40 +64,36 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const isLocalHost = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
   const isLocalOrigin = (req: IncomingMessage) =>
     req.headers.origin === undefined || allowedHosts().some((h) => req.headers.origin === `http://${h}`);
-  const hasToken = (req: IncomingMessage) => {
-    const presented = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+  const hasToken = (target: RequestTarget) => {
+    const presented = Buffer.from(target.query.get('token') ?? '');
     return presented.length === expected.length && timingSafeEqual(presented, expected);
   };
+  // A function: the port is known only once listening (port 0 picks one).
+  const staticHeaders = () => ({
+    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_MESSAGE_BYTES });
   const server = createServer((req, res) => {
-    if (!isLocalHost(req)) return refuse(res, 421, 'Misdirected request');
-    void serveStatic(req, res);
+    const target = parseRequestTarget(req.url);
+    if (!target) return sendText(res, 400, badTarget);
+    if (!isLocalHost(req)) return sendText(res, 421, 'Misdirected request');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    void sendStaticFile(res, resolveStaticFile(staticRoot, target.pathname), { head: req.method === 'HEAD', headers: staticHeaders() });
   });
 
-  async function serveStatic(req: IncomingMessage, res: ServerResponse) {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
-    const file = resolveStaticFile(staticRoot, new URL(req.url ?? '/', 'http://x').pathname);
-    const info = file && (await stat(file.path).catch(() => null));
-    if (!file || !info?.isFile()) return refuse(res, 404, 'Not found');
-    res.writeHead(200, {
-      'Content-Type': file.contentType,
-      'Content-Length': info.size,
-      'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-    });
-    if (req.method === 'HEAD') return res.end();
-    pipeline(createReadStream(file.path), res).catch(() => res.destroy());
-  }
-
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req) || !hasToken(req)) {
-      log.warn(`[firedeck] refused a bridge connection to ${path} (bad token, host or origin)`);
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    // Node hands an upgrading socket over without an error listener: a client that resets
+    // before the answer is written would otherwise be an uncaught ECONNRESET.
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(req.url);
+    if (!target) return refuseUpgrade(socket, '400 Bad Request', badTarget);
+    if (target.pathname !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req) || !hasToken(target)) {
+      log.warn(`[firedeck] refused a bridge connection to ${target.pathname} (bad token, host or origin)`);
+      return refuseUpgrade(socket, '401 Unauthorized', 'This connection was refused: wrong access token, host or origin.');
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
@@ -169,7 +164,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
 }
 
-function refuse(res: ServerResponse, status: number, text: string) {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(`${text}\n`);
+const badTarget = 'Bad request: the address asked for is not a path on this server.';
+
+function refuseUpgrade(socket: Duplex, status: string, text: string) {
+  const body = `${text}\n`;
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
