@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './app/data-dir.js';
+import { keepRunningOnUnexpectedErrors } from './app/last-resort.js';
 import { appVersion } from './build-info.js';
 import { createCore } from './core.js';
 import { startBridge } from './transport/bridge.js';
@@ -20,6 +21,8 @@ const usage = `Usage: npm run web -- [--port PORT] [--data-dir DIR] [--no-open]
   --no-open        print the address instead of opening a browser`;
 
 async function main() {
+  // An error no listener handled is logged; open tabs and host connections stay up.
+  keepRunningOnUnexpectedErrors(process, console);
   let args;
   try {
     args = parseArgs({
