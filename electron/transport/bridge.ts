@@ -105,13 +105,23 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // An oversized or malformed frame makes ws emit 'error'; without a listener it would take
     // the whole backend down. The socket is closed by ws; only this tab is affected.
     ws.on('error', (error) => log.warn(`[firedeck] closed a bridge connection: ${error.message}`));
-    ws.on('close', () => options.releaseOwner(caller.ownerId));
+    let gone = false;
+    ws.on('close', () => {
+      gone = true;
+      options.releaseOwner(caller.ownerId);
+    });
     ws.on('message', (data, isBinary) => {
-      void answer(ws, caller, isBinary ? null : data.toString());
+      void answer(ws, caller, isBinary ? null : data.toString())
+        .catch((error: unknown) => log.error('[firedeck] a bridge request failed unexpectedly:', error))
+        .finally(() => {
+          // A request that opened something after its tab went away (a console whose open was
+          // still under way) would leave it open until its idle timeout: release again.
+          if (gone) options.releaseOwner(caller.ownerId);
+        });
     });
   });
 
-  async function answer(ws: WebSocket, caller: Caller, text: string | null) {
+  async function answer(ws: WebSocket, caller: Caller, text: string | null): Promise<void> {
     let message: unknown;
     try {
       message = text === null ? undefined : JSON.parse(text);
