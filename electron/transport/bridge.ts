@@ -1,21 +1,17 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import {
-  BRIDGE_CLOSE_SHUTDOWN,
-  BRIDGE_MAX_MESSAGE_BYTES,
-  BRIDGE_PATH,
-} from '../../shared/bridge-protocol.js';
+import { BRIDGE_CLOSE_SHUTDOWN, BRIDGE_MAX_MESSAGE_BYTES, BRIDGE_PATH } from '../../shared/bridge-protocol.js';
 import type { BridgeMessage } from '../../shared/bridge-protocol.js';
 import type { EventBus } from '../event-bus.js';
 import type { Caller, Router } from '../router.js';
 import { contentSecurityPolicy } from '../security.js';
+import { createBridgeAccess } from './bridge-access.js';
 import { parseRequestTarget } from './request-target.js';
-import type { RequestTarget } from './request-target.js';
 import { resolveStaticFile, sendStaticFile, sendText } from './static-files.js';
 
 const bridgeRequestSchema = z.object({
@@ -39,14 +35,21 @@ export interface BridgeOptions {
   port: number;
   /** Tests pass one in; a launch otherwise gets 32 random bytes. */
   token?: string;
+  /** The clock launch codes expire by. */
+  now?: () => number;
   log?: Pick<Console, 'warn' | 'error'>;
 }
 
 export interface Bridge {
   port: number;
   token: string;
-  /** The address to open, with the token in the fragment (never sent to the server in requests for files). */
+  /** The address to give the user, with the token in the fragment (never sent to the server in requests for files). */
   url: string;
+  /**
+   * An address for starting a browser with: it holds a new one-time launch code instead of the
+   * token, because a command line is readable by every local user.
+   */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -54,8 +57,7 @@ export interface Bridge {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { router, events, staticRoot } = options;
   const log = options.log ?? console;
-  const token = options.token ?? randomBytes(32).toString('base64url');
-  const expected = Buffer.from(token);
+  const access = createBridgeAccess({ token: options.token, now: options.now });
   let port = options.port;
 
   const allowedHosts = () => [`${LOOPBACK}:${port}`, `localhost:${port}`];
@@ -64,10 +66,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const isLocalHost = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
   const isLocalOrigin = (req: IncomingMessage) =>
     req.headers.origin === undefined || allowedHosts().some((h) => req.headers.origin === `http://${h}`);
-  const hasToken = (target: RequestTarget) => {
-    const presented = Buffer.from(target.query.get('token') ?? '');
-    return presented.length === expected.length && timingSafeEqual(presented, expected);
-  };
   // A function: the port is known only once listening (port 0 picks one).
   const staticHeaders = () => ({
     'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
@@ -91,14 +89,25 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     socket.on('error', () => socket.destroy());
     const target = parseRequestTarget(req.url);
     if (!target) return refuseUpgrade(socket, '400 Bad Request', badTarget);
-    if (target.pathname !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req) || !hasToken(target)) {
-      log.warn(`[firedeck] refused a bridge connection to ${target.pathname} (bad token, host or origin)`);
-      return refuseUpgrade(socket, '401 Unauthorized', 'This connection was refused: wrong access token, host or origin.');
+    if (target.pathname !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req)) {
+      log.warn(`[firedeck] refused a bridge connection to ${target.pathname} from another host or origin`);
+      return refuseUpgrade(socket, '401 Unauthorized', 'This connection was refused: it comes from another site or names another host.');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const verdict = access.check(target.query);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!verdict.ok) {
+        // Our own page (or a local program) with a stale or wrong credential: it gets no request
+        // answered, only a close code its banner can explain.
+        log.warn(`[firedeck] refused a bridge connection: ${verdict.reason}`);
+        ws.on('error', () => {});
+        ws.close(verdict.closeCode, verdict.reason);
+        return;
+      }
+      accept(ws, verdict.handOver);
+    });
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  function accept(ws: WebSocket, handOver: boolean) {
     // Each socket is one owner: a reload or a closed tab closes its socket, and with it
     // everything that tab opened.
     const caller: Caller = { ownerId: `bridge:${randomUUID()}` };
@@ -119,7 +128,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           if (gone) options.releaseOwner(caller.ownerId);
         });
     });
-  });
+    send(ws, handOver ? { type: 'hello', token: access.token } : { type: 'hello' });
+  }
 
   async function answer(ws: WebSocket, caller: Caller, text: string | null): Promise<void> {
     let message: unknown;
@@ -158,11 +168,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  const origin = `http://${LOOPBACK}:${port}`;
 
   return {
     port,
-    token,
-    url: `http://${LOOPBACK}:${port}/#token=${token}`,
+    token: access.token,
+    url: `${origin}/#token=${access.token}`,
+    launchUrl: () => `${origin}/#launch=${access.issueLaunchCode()}`,
     close: async () => {
       unsubscribe();
       for (const ws of wss.clients) ws.close(BRIDGE_CLOSE_SHUTDOWN, 'Firedeck backend stopped');

@@ -46,7 +46,7 @@ export function connectBridge(port: number, query: string, headers: Record<strin
     let sessionToken: string | undefined;
     ws.on('message', (data) => {
       const parsed = JSON.parse(String(data));
-      if (parsed.type === 'session') sessionToken = parsed.token;
+      if (parsed.type === 'hello' && parsed.token) sessionToken = parsed.token;
     });
     ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
     ws.once('error', reject);
