@@ -42,7 +42,8 @@ test('escapes over IPC and through a symlink get a clear error and change nothin
     const replies: { id: number; ok: boolean; error?: { code: string; message: string } }[] = [];
     const done = new Promise<void>((resolve) => {
       ws.onmessage = (m) => {
-        replies.push(JSON.parse(m.data));
+        const parsed = JSON.parse(m.data);
+        if (parsed.type === 'result') replies.push(parsed);
         if (replies.length === 2) resolve();
       };
     });
