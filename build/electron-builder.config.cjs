@@ -31,6 +31,8 @@ module.exports = {
     enableNodeCliInspectArguments: false,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    // The renderer is served from app://, never from file://: file pages need no extra powers.
+    grantFileProtocolExtraPrivileges: false,
   },
   mac: {
     category: 'public.app-category.developer-tools',

@@ -6,12 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, protocol, safeStorage, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
+import { keepRunningOnUnexpectedErrors } from './app/last-resort.js';
 import { createWindowStateStore, restorableBounds } from './app/window-state.js';
 import type { WindowState } from './app/window-state.js';
 import { createCore } from './core.js';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, isAppUrl, windowOptions } from './security.js';
 import { registerIpc } from './transport/ipc.js';
 import { resolveStaticFile } from './transport/static-files.js';
+
+// An error no listener handled is logged; the windows and their host connections stay up.
+keepRunningOnUnexpectedErrors(process, console);
 
 const rendererRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
 const preloadPath = fileURLToPath(new URL('./preload.cjs', import.meta.url));

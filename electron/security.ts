@@ -93,13 +93,29 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** Only https links may leave the app, and only to the user's browser (item 15). */
+/**
+ * The places the app may send the user's browser to (item 15): the Firecracker project (its
+ * documentation site and its GitHub organisation, where releases and docs live) and Firedeck's
+ * own home page. The renderer is untrusted: any other URL, even https, stays unopened, so a
+ * compromised page cannot use the user's browser to reach a site of its choosing. A new link in
+ * the renderer needs its place here.
+ */
+const externalLinkPlaces: readonly { host: string; pathPrefix: string }[] = [
+  { host: 'firecracker-microvm.github.io', pathPrefix: '/' },
+  { host: 'github.com', pathPrefix: '/firecracker-microvm/' },
+  { host: 'firedeck.dev', pathPrefix: '/' },
+];
+
+/** An https URL to one of `externalLinkPlaces`, on the default port and without a user name or password. */
 function isExternalLinkAllowed(url: string): boolean {
+  let parsed: URL;
   try {
-    return new URL(url).protocol === 'https:';
+    parsed = new URL(url);
   } catch {
     return false;
   }
+  if (parsed.protocol !== 'https:' || parsed.port !== '' || parsed.username !== '' || parsed.password !== '') return false;
+  return externalLinkPlaces.some((place) => parsed.hostname === place.host && parsed.pathname.startsWith(place.pathPrefix));
 }
 
 /** Permissions the renderer may use; everything else is refused (item 5). */

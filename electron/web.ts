@@ -2,15 +2,15 @@
  * Browser mode: `npm run web -- [--port PORT] [--data-dir DIR] [--no-open]`.
  * The same backend as the desktop app, in plain Node, reached from a browser on this machine.
  */
-import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './app/data-dir.js';
+import { keepRunningOnUnexpectedErrors } from './app/last-resort.js';
 import { appVersion } from './build-info.js';
-import { createCore } from './core.js';
-import { startBridge } from './transport/bridge.js';
+import { startBrowserMode } from './transport/browser-mode.js';
+import type { BrowserMode } from './transport/browser-mode.js';
 
 const usage = `Usage: npm run web -- [--port PORT] [--data-dir DIR] [--no-open]
 
@@ -20,6 +20,8 @@ const usage = `Usage: npm run web -- [--port PORT] [--data-dir DIR] [--no-open]
   --no-open        print the address instead of opening a browser`;
 
 async function main() {
+  // An error no listener handled is logged; open tabs and host connections stay up.
+  keepRunningOnUnexpectedErrors(process, console);
   let args;
   try {
     args = parseArgs({
@@ -42,46 +44,31 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fatal(`--port must be a number from 0 to 65535, not ${JSON.stringify(args.port)}.`);
   const dataDir = resolve(args['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()));
 
-  // Browser mode gets no secret cipher: it never remembers a password.
-  const core = await createCore({ dataDir, mode: 'browser', version: appVersion, agentSocket: process.env.SSH_AUTH_SOCK });
-  let bridge;
+  let mode: BrowserMode;
   try {
-    bridge = await startBridge({
-      router: core.router,
-      events: core.events,
-      releaseOwner: core.releaseOwner,
-      staticRoot: fileURLToPath(new URL('../renderer/', import.meta.url)),
+    mode = await startBrowserMode({
+      dataDir,
+      version: appVersion,
       port,
+      staticRoot: fileURLToPath(new URL('../renderer/', import.meta.url)),
+      openBrowser: !args['no-open'],
+      print: (line) => console.log(line),
+      agentSocket: process.env.SSH_AUTH_SOCK,
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') fatal(`Port ${port} on 127.0.0.1 is already in use. Pick another with --port, or leave it out to use a free one.`);
     throw error;
   }
 
-  console.log(`Firedeck ${appVersion} is running in browser mode.`);
-  console.log(`Data folder: ${dataDir}`);
-  console.log(`Open this address (it holds this launch's access token, keep it private):`);
-  console.log(`  ${bridge.url}`);
-  if (!args['no-open']) openInBrowser(bridge.url);
-
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await bridge.close();
-    await core.close();
+    await mode.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-}
-
-function openInBrowser(url: string) {
-  const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
-  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
-  child.on('error', () => console.log('(Could not open a browser by itself; open the address above.)'));
-  child.unref();
 }
 
 function fatal(message: string): never {

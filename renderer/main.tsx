@@ -8,7 +8,7 @@ import { createAppStore } from './store/store';
 import { viewFromHash } from './store/ui-slice';
 import './styles.css';
 
-// createApi reads (and then clears) a browser-mode token from the fragment, so the view is read first.
+// createApi reads (and then clears) browser-mode credentials from the fragment, so the view is read first.
 const initialView = viewFromHash(window.location.hash);
 const api = createApi();
 const store = createAppStore(api, { initialView });

@@ -1,23 +1,18 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import {
-  BRIDGE_CLOSE_SHUTDOWN,
-  BRIDGE_MAX_MESSAGE_BYTES,
-  BRIDGE_PATH,
-} from '../../shared/bridge-protocol.js';
+import { BRIDGE_CLOSE_SHUTDOWN, BRIDGE_MAX_MESSAGE_BYTES, BRIDGE_PATH } from '../../shared/bridge-protocol.js';
 import type { BridgeMessage } from '../../shared/bridge-protocol.js';
 import type { EventBus } from '../event-bus.js';
 import type { Caller, Router } from '../router.js';
 import { contentSecurityPolicy } from '../security.js';
-import { resolveStaticFile } from './static-files.js';
+import { createBridgeAccess } from './bridge-access.js';
+import { parseRequestTarget } from './request-target.js';
+import { resolveStaticFile, sendStaticFile, sendText } from './static-files.js';
 
 const bridgeRequestSchema = z.object({
   type: z.literal('invoke'),
@@ -40,14 +35,21 @@ export interface BridgeOptions {
   port: number;
   /** Tests pass one in; a launch otherwise gets 32 random bytes. */
   token?: string;
+  /** The clock launch codes expire by. */
+  now?: () => number;
   log?: Pick<Console, 'warn' | 'error'>;
 }
 
 export interface Bridge {
   port: number;
   token: string;
-  /** The address to open, with the token in the fragment (never sent to the server in requests for files). */
+  /** The address to give the user, with the token in the fragment (never sent to the server in requests for files). */
   url: string;
+  /**
+   * An address for starting a browser with: it holds a new one-time launch code instead of the
+   * token, because a command line is readable by every local user.
+   */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -55,8 +57,7 @@ export interface Bridge {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { router, events, staticRoot } = options;
   const log = options.log ?? console;
-  const token = options.token ?? randomBytes(32).toString('base64url');
-  const expected = Buffer.from(token);
+  const access = createBridgeAccess({ token: options.token, now: options.now });
   let port = options.port;
 
   const allowedHosts = () => [`${LOOPBACK}:${port}`, `localhost:${port}`];
@@ -65,58 +66,72 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const isLocalHost = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
   const isLocalOrigin = (req: IncomingMessage) =>
     req.headers.origin === undefined || allowedHosts().some((h) => req.headers.origin === `http://${h}`);
-  const hasToken = (req: IncomingMessage) => {
-    const presented = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
-    return presented.length === expected.length && timingSafeEqual(presented, expected);
-  };
+  // A function: the port is known only once listening (port 0 picks one).
+  const staticHeaders = () => ({
+    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_MESSAGE_BYTES });
   const server = createServer((req, res) => {
-    if (!isLocalHost(req)) return refuse(res, 421, 'Misdirected request');
-    void serveStatic(req, res);
+    const target = parseRequestTarget(req.url);
+    if (!target) return sendText(res, 400, badTarget);
+    if (!isLocalHost(req)) return sendText(res, 421, 'Misdirected request');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    void sendStaticFile(res, resolveStaticFile(staticRoot, target.pathname), { head: req.method === 'HEAD', headers: staticHeaders() });
   });
-
-  async function serveStatic(req: IncomingMessage, res: ServerResponse) {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
-    const file = resolveStaticFile(staticRoot, new URL(req.url ?? '/', 'http://x').pathname);
-    const info = file && (await stat(file.path).catch(() => null));
-    if (!file || !info?.isFile()) return refuse(res, 404, 'Not found');
-    res.writeHead(200, {
-      'Content-Type': file.contentType,
-      'Content-Length': info.size,
-      'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-    });
-    if (req.method === 'HEAD') return res.end();
-    pipeline(createReadStream(file.path), res).catch(() => res.destroy());
-  }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req) || !hasToken(req)) {
-      log.warn(`[firedeck] refused a bridge connection to ${path} (bad token, host or origin)`);
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    // Node hands an upgrading socket over without an error listener: a client that resets
+    // before the answer is written would otherwise be an uncaught ECONNRESET.
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(req.url);
+    if (!target) return refuseUpgrade(socket, '400 Bad Request', badTarget);
+    if (target.pathname !== BRIDGE_PATH || !isLocalHost(req) || !isLocalOrigin(req)) {
+      log.warn(`[firedeck] refused a bridge connection to ${target.pathname} from another host or origin`);
+      return refuseUpgrade(socket, '401 Unauthorized', 'This connection was refused: it comes from another site or names another host.');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const verdict = access.check(target.query);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!verdict.ok) {
+        // Our own page (or a local program) with a stale or wrong credential: it gets no request
+        // answered, only a close code its banner can explain.
+        log.warn(`[firedeck] refused a bridge connection: ${verdict.reason}`);
+        ws.on('error', () => {});
+        ws.close(verdict.closeCode, verdict.reason);
+        return;
+      }
+      accept(ws, verdict.handOver);
+    });
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  function accept(ws: WebSocket, handOver: boolean) {
     // Each socket is one owner: a reload or a closed tab closes its socket, and with it
     // everything that tab opened.
     const caller: Caller = { ownerId: `bridge:${randomUUID()}` };
     // An oversized or malformed frame makes ws emit 'error'; without a listener it would take
     // the whole backend down. The socket is closed by ws; only this tab is affected.
     ws.on('error', (error) => log.warn(`[firedeck] closed a bridge connection: ${error.message}`));
-    ws.on('close', () => options.releaseOwner(caller.ownerId));
-    ws.on('message', (data, isBinary) => {
-      void answer(ws, caller, isBinary ? null : data.toString());
+    let gone = false;
+    ws.on('close', () => {
+      gone = true;
+      options.releaseOwner(caller.ownerId);
     });
-  });
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, caller, isBinary ? null : data.toString())
+        .catch((error: unknown) => log.error('[firedeck] a bridge request failed unexpectedly:', error))
+        .finally(() => {
+          // A request that opened something after its tab went away (a console whose open was
+          // still under way) would leave it open until its idle timeout: release again.
+          if (gone) options.releaseOwner(caller.ownerId);
+        });
+    });
+    send(ws, handOver ? { type: 'hello', token: access.token } : { type: 'hello' });
+  }
 
-  async function answer(ws: WebSocket, caller: Caller, text: string | null) {
+  async function answer(ws: WebSocket, caller: Caller, text: string | null): Promise<void> {
     let message: unknown;
     try {
       message = text === null ? undefined : JSON.parse(text);
@@ -153,11 +168,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  const origin = `http://${LOOPBACK}:${port}`;
 
   return {
     port,
-    token,
-    url: `http://${LOOPBACK}:${port}/#token=${token}`,
+    token: access.token,
+    url: `${origin}/#token=${access.token}`,
+    launchUrl: () => `${origin}/#launch=${access.issueLaunchCode()}`,
     close: async () => {
       unsubscribe();
       for (const ws of wss.clients) ws.close(BRIDGE_CLOSE_SHUTDOWN, 'Firedeck backend stopped');
@@ -169,7 +186,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
 }
 
-function refuse(res: ServerResponse, status: number, text: string) {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(`${text}\n`);
+const badTarget = 'Bad request: the address asked for is not a path on this server.';
+
+function refuseUpgrade(socket: Duplex, status: string, text: string) {
+  const body = `${text}\n`;
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

@@ -21,17 +21,20 @@ export function registerIpc(
     const ownerId = `ipc:${contents.id}:${randomUUID()}`;
     loads.set(contents.id, ownerId);
     const end = () => {
+      // Every listener of this load goes with it: a window reloaded a hundred times keeps three.
+      contents.off('did-start-navigation', onNavigation);
+      contents.off('render-process-gone', end);
+      contents.off('destroyed', end);
       if (loads.get(contents.id) !== ownerId) return;
       loads.delete(contents.id);
       core.releaseOwner(ownerId);
-      contents.off('did-start-navigation', onNavigation);
     };
     const onNavigation = (details: { isMainFrame: boolean; isSameDocument: boolean }) => {
       if (details.isMainFrame && !details.isSameDocument) end();
     };
     contents.on('did-start-navigation', onNavigation);
-    contents.once('render-process-gone', end);
-    contents.once('destroyed', end);
+    contents.on('render-process-gone', end);
+    contents.on('destroyed', end);
     return ownerId;
   };
 
@@ -43,7 +46,14 @@ export function registerIpc(
         error: { code: 'FORBIDDEN', message: 'Only the Firedeck window may send requests to its backend.' },
       };
     }
-    return core.router.handle(channel, input, { ownerId: ownerOf(event.sender) });
+    const contents = event.sender;
+    const ownerId = ownerOf(contents);
+    return core.router.handle(channel, input, { ownerId }).then((result) => {
+      // The page went away while this was under way (a console still opening): what it opened
+      // belongs to nobody now, so release again rather than wait for its idle timeout.
+      if (loads.get(contents.id) !== ownerId) core.releaseOwner(ownerId);
+      return result;
+    });
   });
   const unsubscribe = core.events.subscribe((event, payload) => {
     for (const contents of windows()) {

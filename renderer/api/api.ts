@@ -6,6 +6,12 @@ export type ConnectionStatus =
   | { state: 'connected' }
   /** The backend went away; the client keeps retrying. */
   | { state: 'lost'; since: number }
+  /**
+   * The backend is up but refused this tab's credential: the token of an earlier launch (the
+   * backend restarted), or a one-time launch link used before. Retrying cannot help; a new
+   * address (a fragment change) can.
+   */
+  | { state: 'refused'; credential: 'token' | 'launch' }
   /** Nothing to retry: e.g. browser mode opened without its token. */
   | { state: 'unusable'; message: string; remedy: string };
 

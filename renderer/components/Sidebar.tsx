@@ -16,6 +16,7 @@ const statusText: Record<ConnectionStatus['state'], string> = {
   connected: 'Backend connected',
   connecting: 'Connecting…',
   lost: 'Reconnecting…',
+  refused: 'Access refused',
   unusable: 'Not connected',
 };
 

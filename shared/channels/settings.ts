@@ -1,24 +1,56 @@
 import { z } from 'zod';
 import { channel } from '../channel.js';
 
+/**
+ * Why a base URL cannot be used, or null. These URLs end up on a curl command line on the host
+ * (quoted, so nothing executes), where curl reads `[…]` and `{…}` as patterns that expand into
+ * many URLs; and a URL parser silently drops tabs and line breaks or encodes spaces, so what was
+ * typed is not what would be fetched.
+ */
+function baseUrlProblem(value: string, what: string): string | null {
+  if (/\s/.test(value)) return `${what} must not contain spaces or line breaks.`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} must not contain control characters.`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+    return `${what} must be an http:// or https:// URL, e.g. https://example.com/mirror.`;
+  }
+  const rest = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const path = authorityEnd < 0 ? '' : rest.slice(authorityEnd);
+  const host = authority.replace(/^.*@/, '');
+  // Brackets are allowed around an IPv6 address only (https://[fd00::1]/mirror), which curl recognises as one.
+  const hostBracketsOk = !/[[\]]/.test(host) || /^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host);
+  if (/[[\]{}]/.test(path) || /[{}]/.test(authority) || !hostBracketsOk) {
+    return `${what} must not contain [ ] { }: curl on the host would expand them as patterns. Percent-encode them (%5B %5D %7B %7D).`;
+  }
+  if (url.username !== '' || url.password !== '') {
+    return `${what} must not contain a user name or password: it would be visible to every user of the host in its process list.`;
+  }
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    return `${what} must not have a query (?…) or fragment (#…): file names are added to its end.`;
+  }
+  return null;
+}
+
 const httpUrl = (what: string) =>
   z
     .string()
     .trim()
     .max(2048, { message: `${what} is too long (2048 characters at most).` })
-    .refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-        } catch {
-          return false;
-        }
-      },
-      { message: `${what} must be an http:// or https:// URL, e.g. https://example.com/mirror.` },
-    )
-    // A base URL is joined with paths later; one canonical form avoids `//` in every request.
-    .transform((value) => value.replace(/\/+$/, ''));
+    .superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value, what);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    // A base URL is joined with paths later; one canonical form (scheme and host in lower case,
+    // no default port, no trailing slash) avoids `//` in every request.
+    .transform((value) => new URL(value).href.replace(/\/+$/, ''));
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;

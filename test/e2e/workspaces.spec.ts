@@ -42,7 +42,8 @@ test('escapes over IPC and through a symlink get a clear error and change nothin
     const replies: { id: number; ok: boolean; error?: { code: string; message: string } }[] = [];
     const done = new Promise<void>((resolve) => {
       ws.onmessage = (m) => {
-        replies.push(JSON.parse(m.data));
+        const parsed = JSON.parse(m.data);
+        if (parsed.type === 'result') replies.push(parsed);
         if (replies.length === 2) resolve();
       };
     });
@@ -61,4 +62,35 @@ test('escapes over IPC and through a symlink get a clear error and change nothin
   await workspaces.open('etc-link');
   await expect(workspaces.error()).toContainText('leads outside the workspace');
   await page.screenshot({ path: test.info().outputPath('workspace-escape.png') });
+});
+
+test('a keyboard user copies files into a workspace with the Upload files button', async ({ app, page, dataDir }) => {
+  await app.goTo('Workspaces');
+  const workspaces = new WorkspacesPage(page);
+  await workspaces.create('demo-3');
+  await workspaces.newFile('notes.md');
+  await workspaces.open('notes.md');
+
+  // Reached from the keyboard: Tab from the toolbar's New folder button, then Enter.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'New folder' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Upload files…' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const picker = await chooser;
+  expect(picker.isMultiple()).toBe(true);
+  const big = Buffer.alloc(3 * 1024 * 1024 + 17, 7); // more than one upload chunk
+  await picker.setFiles([
+    { name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello from the picker\n') },
+    { name: 'disk.img', mimeType: 'application/octet-stream', buffer: big },
+  ]);
+  await expect(workspaces.files.getByRole('button', { name: 'hello.txt', exact: true })).toBeVisible();
+  await expect(workspaces.files.getByRole('button', { name: 'disk.img', exact: true })).toBeVisible();
+  expect(await readFile(join(dataDir, 'workspaces', 'demo-3', 'hello.txt'), 'utf8')).toBe('hello from the picker\n');
+  expect((await readFile(join(dataDir, 'workspaces', 'demo-3', 'disk.img'))).equals(big)).toBe(true);
+
+  // The same file again, after changing it: picked a second time, it is copied again.
+  await workspaces.upload([{ name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('second copy\n') }]);
+  await expect.poll(() => readFile(join(dataDir, 'workspaces', 'demo-3', 'hello.txt'), 'utf8')).toBe('second copy\n');
+  await page.screenshot({ path: test.info().outputPath('workspace-upload.png') });
 });

@@ -17,12 +17,13 @@ export interface WebBackend {
 
 /**
  * Starts browser mode as a user would (`npm run web -- --port 0 --data-dir DIR --no-open`, from
- * the build) and waits for the address it prints. Needs `npm run build` first.
+ * the build) and waits for the address it prints. Needs `npm run build` first. With `open`, it
+ * starts the browser itself (give it a PATH whose `xdg-open` records what it was handed).
  */
-export async function startWebBackend(options: { dataDir: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv }): Promise<WebBackend> {
+export async function startWebBackend(options: { dataDir: string; port?: number; open?: boolean; args?: string[]; env?: NodeJS.ProcessEnv }): Promise<WebBackend> {
   const child = spawn(
     process.execPath,
-    [webEntry, '--port', String(options.port ?? 0), '--data-dir', options.dataDir, '--no-open', ...(options.args ?? [])],
+    [webEntry, '--port', String(options.port ?? 0), '--data-dir', options.dataDir, ...(options.open ? [] : ['--no-open']), ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let output = '';

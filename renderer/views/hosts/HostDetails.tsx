@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostProbe, HostSummary } from '../../../shared/channels/hosts';
 import { KvmBadge } from '../../components/KvmBadge';
-import { ConnectionStatus } from '../../components/StatusDot';
+import { HostConnectionBadge } from '../../components/HostConnectionBadge';
 import { useAppStore } from '../../store/context';
 import { SetupWizard } from './SetupWizard';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -77,7 +77,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
           <dl className="facts">
             <dt>State</dt>
             <dd>
-              <ConnectionStatus connection={host.connection} />
+              <HostConnectionBadge connection={host.connection} />
             </dd>
             <dt>Authentication</dt>
             <dd className="mono small">{authLabel(host)}</dd>

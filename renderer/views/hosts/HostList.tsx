@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { ConnectionStatus } from '../../components/StatusDot';
+import { HostConnectionBadge } from '../../components/HostConnectionBadge';
 import { KvmBadge } from '../../components/KvmBadge';
 import { useAppStore } from '../../store/context';
 import { selectHostList } from '../../store/hosts-slice';
@@ -38,7 +38,7 @@ export function HostList() {
                 </div>
               </td>
               <td>
-                <ConnectionStatus connection={host.connection} />
+                <HostConnectionBadge connection={host.connection} />
                 {error && <div className="field-error small">{error.message}</div>}
               </td>
               <td className="mono">{host.probe?.arch ?? host.probe?.machine ?? '—'}</td>

@@ -26,6 +26,19 @@ export class SettingsPage {
     await expect(this.page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   }
 
+  themes(): Locator {
+    return this.page.getByRole('radiogroup', { name: 'Theme' });
+  }
+
+  /** Moves through the theme choices with the keyboard, from the one chosen now. */
+  async stepTheme(key: 'ArrowRight' | 'ArrowLeft' | 'Home' | 'End'): Promise<SettingsPage> {
+    await test.step(`press ${key} in the theme choices`, async () => {
+      await this.themes().getByRole('radio', { checked: true }).focus();
+      await this.page.keyboard.press(key);
+    });
+    return this;
+  }
+
   async chooseTheme(name: 'System' | 'Light' | 'Dark'): Promise<SettingsPage> {
     await test.step(`choose the ${name} theme`, async () => {
       await this.page.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name }).click();

@@ -27,6 +27,17 @@ export class WorkspacesPage {
     return this;
   }
 
+  /** Copies files from this computer with the Upload files… button and the system's file picker. */
+  async upload(files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<WorkspacesPage> {
+    await test.step(`upload ${files.map((f) => f.name).join(', ')}`, async () => {
+      const chooser = this.page.waitForEvent('filechooser');
+      await this.page.getByRole('button', { name: 'Upload files…' }).click();
+      await (await chooser).setFiles(files);
+      for (const file of files) await expect(this.files.getByRole('button', { name: file.name, exact: true })).toBeVisible();
+    });
+    return this;
+  }
+
   editor(): Locator {
     return this.page.getByLabel('File content');
   }

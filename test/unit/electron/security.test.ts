@@ -84,14 +84,32 @@ describe('hardenWebContents', () => {
     expect(fire('will-navigate', `${APP_ORIGIN}/index.html`)).toBe(false);
   });
 
-  it('never opens a window; https links go to the system browser, others nowhere', () => {
+  it('never opens a window; links to the places the app links to go to the system browser, others nowhere', () => {
     const { contents, open } = fakeContents();
     const openExternal = vi.fn();
     hardenWebContents(contents, openExternal);
-    expect(open('https://firecracker-microvm.github.io/')).toEqual({ action: 'deny' });
-    expect(open('file:///Applications/Calculator.app')).toEqual({ action: 'deny' });
-    expect(open('javascript:alert(1)')).toEqual({ action: 'deny' });
-    expect(openExternal.mock.calls).toEqual([['https://firecracker-microvm.github.io/']]);
+    const allowed = [
+      'https://firecracker-microvm.github.io/',
+      'https://github.com/firecracker-microvm/firecracker/releases',
+      'https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md#running-firecracker',
+      'https://firedeck.dev/docs/hosts',
+    ];
+    const refused = [
+      'https://evil.example/',
+      'https://github.com/evil/firecracker-microvm/',
+      'https://github.com/firecracker-microvm/../evil/payload',
+      'https://github.com.evil.example/firecracker-microvm/',
+      'https://github.com@evil.example/firecracker-microvm/',
+      'https://user:pass@github.com/firecracker-microvm/',
+      'https://github.com:8443/firecracker-microvm/',
+      'http://github.com/firecracker-microvm/',
+      'https://raw.githubusercontent.com/firecracker-microvm/firecracker/main/README.md',
+      'file:///Applications/Calculator.app',
+      'javascript:alert(1)',
+      'not a url',
+    ];
+    for (const url of [...allowed, ...refused]) expect(open(url), url).toEqual({ action: 'deny' });
+    expect(openExternal.mock.calls.map(([url]) => url)).toEqual(allowed);
   });
 
   it('refuses webviews', () => {

@@ -2,12 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { createCore } from '../../../../electron/core';
 import type { Core } from '../../../../electron/core';
 import { startBridge } from '../../../../electron/transport/bridge';
 import type { Bridge } from '../../../../electron/transport/bridge';
+import { connectBridge, opened, request } from '../../../support/bridge-sockets';
 import { makeTempDir } from '../../../support/temp-dir';
+import { BRIDGE_CLOSE_LAUNCH_CODE_REFUSED, BRIDGE_CLOSE_TOKEN_REFUSED } from '../../../../shared/bridge-protocol';
 
 let dir: Awaited<ReturnType<typeof makeTempDir>>;
 let core: Core;
@@ -29,50 +31,24 @@ afterEach(async () => {
 });
 
 const origin = () => `http://127.0.0.1:${bridge.port}`;
-
-/** Opens a bridge socket; resolves with it once open, or with the HTTP status it was refused with. */
-function connect(query: string, headers: Record<string, string> = { Origin: origin() }): Promise<WebSocket | number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/bridge${query}`, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.once('error', reject);
-  });
-}
-
-async function open(): Promise<WebSocket> {
-  const ws = await connect(`?token=${bridge.token}`);
-  if (typeof ws === 'number') throw new Error(`refused with ${ws}`);
-  return ws;
-}
-
-function request(ws: WebSocket, message: unknown): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const parsed = JSON.parse(String(data));
-      if (parsed.type !== 'result') return;
-      ws.off('message', onMessage);
-      resolve(parsed);
-    };
-    ws.on('message', onMessage);
-    ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-  });
-}
+const connect = (query: string, headers?: Record<string, string>) => connectBridge(bridge.port, query, headers);
+const open = async () => opened(await connect(`?token=${bridge.token}`));
 
 describe('browser-mode bridge', () => {
   it('listens on loopback only, with a long random token', () => {
     expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
   });
 
-  it('refuses a connection without the token, with a wrong one, or with a token of another length', async () => {
-    expect(await connect('')).toBe(401);
-    expect(await connect(`?token=${'x'.repeat(bridge.token.length)}`)).toBe(401);
-    expect(await connect(`?token=${bridge.token}x`)).toBe(401);
+  it('closes a connection without the token, with a wrong one, or with a token of another length, with a code the tab can explain', async () => {
+    const refused = { closed: BRIDGE_CLOSE_TOKEN_REFUSED, reason: expect.stringContaining('token') };
+    expect(await connect('')).toEqual(refused);
+    expect(await connect(`?token=${'x'.repeat(bridge.token.length)}`)).toEqual(refused);
+    expect(await connect(`?token=${bridge.token}x`)).toEqual(refused);
   });
 
-  it('refuses pages from other origins and DNS-rebound host names even with the token', async () => {
-    expect(await connect(`?token=${bridge.token}`, { Origin: 'https://evil.example' })).toBe(401);
-    expect(await connect(`?token=${bridge.token}`, { Origin: origin(), Host: `rebound.example:${bridge.port}` })).toBe(401);
+  it('refuses pages from other origins and DNS-rebound host names even with the token, before any handshake', async () => {
+    expect(await connect(`?token=${bridge.token}`, { Origin: 'https://evil.example' })).toEqual({ status: 401 });
+    expect(await connect(`?token=${bridge.token}`, { Origin: origin(), Host: `rebound.example:${bridge.port}` })).toEqual({ status: 401 });
     // fetch() may not set Host, so this one goes through node:http.
     const status = await new Promise<number>((resolve, reject) => {
       get({ host: '127.0.0.1', port: bridge.port, path: '/', headers: { Host: `rebound.example:${bridge.port}` } }, (res) => {
@@ -81,6 +57,22 @@ describe('browser-mode bridge', () => {
       }).once('error', reject);
     });
     expect(status).toBe(421);
+  });
+
+  it('exchanges a launch code once for the session token; the code never works again', async () => {
+    const launch = new URL(bridge.launchUrl());
+    expect(launch.origin).toBe(origin());
+    expect(launch.href).not.toContain(bridge.token);
+    const code = launch.hash.replace('#launch=', '');
+    const first = await connect(`?launch=${code}`);
+    expect(first).toMatchObject({ sessionToken: bridge.token });
+    const again = await connect(`?launch=${code}`);
+    expect(again).toEqual({ closed: BRIDGE_CLOSE_LAUNCH_CODE_REFUSED, reason: expect.stringContaining('already used') });
+    expect(await connect('?launch=never-issued')).toMatchObject({ closed: BRIDGE_CLOSE_LAUNCH_CODE_REFUSED });
+    // The tab that exchanged it keeps working, and a token connection is not handed the token again.
+    expect(await request(opened(first), { type: 'invoke', id: 4, channel: 'app.getInfo' })).toMatchObject({ ok: true });
+    expect(await connect(`?token=${bridge.token}`)).not.toHaveProperty('sessionToken');
+    opened(first).close();
   });
 
   it('answers requests through the router', async () => {

@@ -9,7 +9,8 @@ const tone: Record<ConnectionState['state'], string> = {
   disconnected: 'idle',
 };
 
-export function ConnectionStatus({ connection }: { connection: ConnectionState }) {
+/** A host's SSH connection state as a coloured dot and a word (not the backend connection: see renderer/api's ConnectionStatus). */
+export function HostConnectionBadge({ connection }: { connection: ConnectionState }) {
   return (
     <span className={`connection connection-${tone[connection.state]}`}>
       <span className="dot" aria-hidden="true" />
