@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rename, rm, writeFile, mkdir, chmod } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,10 @@ const recipeDir = join(here, 'guest');
 const cacheRoot = process.env.FIREDECK_TEST_GUEST_CACHE ?? '/var/cache/firedeck-test-guest';
 /** How long a test process waits for another one's build before giving up. */
 const LOCK_WAIT_S = 1800;
+const BASE_EXT4 = 'rootfs.ext4';
+const BASE_EXT4_MIB = 1024;
+/** Builds of other recipes older than this are removed when a new one is built. */
+const STALE_BUILD_MS = 7 * 24 * 3600_000;
 
 export interface Ext4Options {
   /** A public key line for /root/.ssh/authorized_keys (owned by root, mode 600). */
@@ -96,15 +100,28 @@ function makeReadable(dir: string): void {
   for (const name of readdirSync(dir)) chmodSync(join(dir, name), 0o644);
 }
 
+/** Removes builds of other recipes that nobody has made for a week (bounded disk use). */
+async function pruneStale(keep: string): Promise<void> {
+  for (const name of readdirSync(cacheRoot)) {
+    const path = join(cacheRoot, name);
+    if (path === keep || !/^[0-9a-f]{16}(\.build\.log)?$/.test(name)) continue;
+    if (Date.now() - statSync(path).mtimeMs > STALE_BUILD_MS) await rm(path, { recursive: true, force: true });
+  }
+}
+
 async function build(final: string): Promise<number> {
   const started = Date.now();
+  await pruneStale(final);
   const staging = `${final}.build`;
   await rm(staging, { recursive: true, force: true });
   await rm(`${staging}.work`, { recursive: true, force: true });
-  await run('sh', [join(recipeDir, 'build-guest.sh'), staging], join(cacheRoot, `build-${Date.now()}.log`));
+  await run('sh', [join(recipeDir, 'build-guest.sh'), staging], `${final}.build.log`);
   packTestKernel(await readFile(join(staging, 'bzImage')), await readFile(join(staging, 'initrd.gz')), join(staging, 'vmlinux'));
   await rm(join(staging, 'bzImage'));
   await rm(join(staging, 'initrd.gz'));
+  // The ext4 every test disk starts from (ext4For copies it), so that a test pays a sparse copy,
+  // not an unsquashfs of 200 MB.
+  await ext4FromSquashfs(join(staging, 'rootfs.squashfs'), join(staging, BASE_EXT4), BASE_EXT4_MIB);
   const seconds = Math.round((Date.now() - started) / 1000);
   await writeFile(join(staging, 'build-seconds'), `${seconds}\n`);
   makeReadable(staging);
@@ -133,30 +150,61 @@ export function ensureRealGuest(): Promise<RealGuest> {
       rootfsSquashfsPath: join(final, 'rootfs.squashfs'),
       kernelRelease: readFileSync(join(final, 'kernel-release'), 'utf8').trim(),
       buildSeconds,
-      ext4For: (dir, options) => ext4From(join(final, 'rootfs.squashfs'), dir, options),
+      ext4For: (dir, options) => ext4For(final, dir, options),
     };
   })();
   pending.catch(() => (pending = null));
   return pending;
 }
 
-/** Unsquashes `squashfs`, adds the key, and builds an ext4 of it, as the setup wizard does on a host. */
-async function ext4From(squashfs: string, dir: string, options: Ext4Options = {}): Promise<string> {
-  const out = join(dir, options.name ?? 'rootfs.ext4');
+/** Unsquashes `squashfs` and builds an ext4 of it, keeping owners, modes and setuid bits (needs root). */
+async function ext4FromSquashfs(squashfs: string, out: string, sizeMiB: number): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'firedeck-guest-tree-'));
   try {
     const tree = join(work, 'tree');
     await run('unsquashfs', ['-quiet', '-no-progress', '-d', tree, squashfs]);
-    if (options.authorizedKey) {
-      await mkdir(join(tree, 'root', '.ssh'), { recursive: true, mode: 0o700 });
-      await chmod(join(tree, 'root', '.ssh'), 0o700);
-      await writeFile(join(tree, 'root', '.ssh', 'authorized_keys'), `${options.authorizedKey.trim()}\n`, { mode: 0o600 });
-    }
     await rm(out, { force: true });
-    await run('mkfs.ext4', ['-q', '-F', '-L', 'rootfs', '-d', tree, out, `${options.sizeMiB ?? 1024}M`]);
+    await run('mkfs.ext4', ['-q', '-F', '-L', 'rootfs', '-d', tree, out, `${sizeMiB}M`]);
     if (!statSync(out).isFile()) throw new Error(`mkfs.ext4 made no ${out}`);
-    return out;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** A sparse copy of the cached base ext4, grown to the size asked for, with the key added by debugfs. */
+async function ext4For(cache: string, dir: string, options: Ext4Options = {}): Promise<string> {
+  const out = join(dir, options.name ?? 'rootfs.ext4');
+  const sizeMiB = options.sizeMiB ?? BASE_EXT4_MIB;
+  if (sizeMiB < BASE_EXT4_MIB) {
+    await ext4FromSquashfs(join(cache, 'rootfs.squashfs'), out, sizeMiB);
+  } else {
+    await run('cp', ['--sparse=always', join(cache, BASE_EXT4), out]);
+    if (sizeMiB > BASE_EXT4_MIB) {
+      await run('truncate', ['-s', `${sizeMiB}M`, out]);
+      await run('e2fsck', ['-fp', out]);
+      await run('resize2fs', ['-p', out]);
+    }
+  }
+  if (options.authorizedKey) {
+    const work = await mkdtemp(join(tmpdir(), 'firedeck-guest-key-'));
+    try {
+      await writeFile(join(work, 'authorized_keys'), `${options.authorizedKey.trim()}\n`);
+      const commands = [
+        'mkdir /root/.ssh',
+        'sif /root/.ssh mode 040700',
+        'sif /root/.ssh uid 0',
+        'sif /root/.ssh gid 0',
+        'cd /root/.ssh',
+        `write ${join(work, 'authorized_keys')} authorized_keys`,
+        'sif /root/.ssh/authorized_keys mode 0100600',
+        'sif /root/.ssh/authorized_keys uid 0',
+        'sif /root/.ssh/authorized_keys gid 0',
+      ];
+      await writeFile(join(work, 'commands'), `${commands.join('\n')}\n`);
+      await run('debugfs', ['-w', '-f', join(work, 'commands'), out]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  return out;
 }

@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { detectKernelArch } from '../../../electron/images/kernel-arch';
 import { ensureRealGuest } from '../../support/real-guest';
 import type { RealGuest } from '../../support/real-guest';
 import { emulatorPath } from '../../support/vm-fixtures';
@@ -204,7 +205,12 @@ describe.skipIf(!isRoot)('a real Linux guest behind the Firecracker API emulator
     expect(debugfs(rootfs, 'cat /root/whoami')).not.toBe('clone\n');
   }, 300_000);
 
-  it('builds a root filesystem whose owners, modes and setuid bits survive into the ext4', async () => {
+  it('gives a kernel that passes Firedeck\'s header check, and a root filesystem whose owners, modes and setuid bits survive into the ext4', async () => {
+    const header = Buffer.alloc(64);
+    const fd = openSync(guest.kernelPath, 'r');
+    readSync(fd, header, 0, 64, 0);
+    closeSync(fd);
+    expect(detectKernelArch(header)).toEqual({ arch: 'x86_64', format: 'elf' });
     const cwd = workDir();
     const rootfs = await guest.ext4For(cwd, { authorizedKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx0R2K6vbCBgUDzZ0L6N0bU9mJjI0OZ0TzVb4n1lK3q test@firedeck' });
     expect(debugfs(rootfs, 'stat /usr/bin/sudo')).toMatch(/Mode:\s+04755/);
@@ -213,6 +219,9 @@ describe.skipIf(!isRoot)('a real Linux guest behind the Firecracker API emulator
     expect(key).toMatch(/Mode:\s+0600/);
     expect(key).toMatch(/User:\s+0\s+Group:\s+0\s/);
     expect(debugfs(rootfs, 'stat /root/.ssh')).toMatch(/Mode:\s+0700/);
+    expect(debugfs(rootfs, 'stat /root/.ssh')).toMatch(/User:\s+0\s+Group:\s+0\s/);
+    // The copy is the image it was made from, plus the key: a clean filesystem.
+    execFileSync('e2fsck', ['-fn', rootfs], { stdio: 'ignore' });
     expect(debugfs(rootfs, 'cat /root/.ssh/authorized_keys')).toContain('test@firedeck');
   });
 });

@@ -15,6 +15,11 @@ out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$out.work
 rm -rf "$work"
+# The initramfs has no libraries: its busybox must be busybox-static's.
+if ldd /bin/busybox > /dev/null 2>&1; then
+  echo '/bin/busybox is dynamically linked: install busybox-static' >&2
+  exit 1
+fi
 mkdir -p "$work"
 
 step() {
