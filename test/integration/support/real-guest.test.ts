@@ -1,13 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectKernelArch } from '../../../electron/images/kernel-arch';
+import { fetchCatalog } from '../../../electron/images/catalog';
 import { ensureRealGuest } from '../../support/real-guest';
 import type { RealGuest } from '../../support/real-guest';
+import { REAL_GUEST_KERNEL, REAL_GUEST_ROOTFS, startTestMirror } from '../../support/test-mirror';
 import { emulatorPath } from '../../support/vm-fixtures';
 
 /*
@@ -61,13 +63,17 @@ async function waitFor(check: () => boolean, ms: number, what: string, emu?: Emu
   }
 }
 
-/** Starts the emulator in `cwd` with a FIFO as its stdin (the console input) and waits for its API. */
-async function startEmulator(cwd: string, name: string): Promise<Emulator> {
+/**
+ * Starts the emulator in `cwd` with a FIFO as its stdin (the console input) and waits for its API;
+ * inside network namespace `netns` when given.
+ */
+async function startEmulator(cwd: string, name: string, netns?: string): Promise<Emulator> {
   const fifoPath = join(cwd, `${name}.console.in`);
   execFileSync('mkfifo', [fifoPath]);
   const fifo = openSync(fifoPath, 'r+');
   const sock = join(cwd, `${name}.sock`);
-  const proc = spawn(emulatorPath, ['--api-sock', sock, '--id', name], { cwd, stdio: [fifo, 'pipe', 'pipe'] });
+  const command = [emulatorPath, '--api-sock', sock, '--id', name];
+  const proc = netns ? spawn('ip', ['netns', 'exec', netns, ...command], { cwd, stdio: [fifo, 'pipe', 'pipe'] }) : spawn(command[0]!, command.slice(1), { cwd, stdio: [fifo, 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -94,8 +100,8 @@ async function ok(emu: Emulator, method: 'PUT' | 'PATCH', path: string, body: un
   expect(r.status, `${method} ${path}: ${r.text}`).toBe(204);
 }
 
-async function bootGuest(emu: Emulator, rootfs: string): Promise<void> {
-  await ok(emu, 'PUT', '/boot-source', { kernel_image_path: guest.kernelPath, boot_args: BOOT_ARGS });
+async function bootGuest(emu: Emulator, rootfs: string, bootArgs = BOOT_ARGS): Promise<void> {
+  await ok(emu, 'PUT', '/boot-source', { kernel_image_path: guest.kernelPath, boot_args: bootArgs });
   await ok(emu, 'PUT', '/drives/rootfs', { drive_id: 'rootfs', path_on_host: rootfs, is_root_device: true, is_read_only: false });
   await ok(emu, 'PUT', '/machine-config', { vcpu_count: 1, mem_size_mib: 256 });
   await ok(emu, 'PUT', '/actions', { action_type: 'InstanceStart' });
@@ -223,5 +229,51 @@ describe.skipIf(!isRoot)('a real Linux guest behind the Firecracker API emulator
     // The copy is the image it was made from, plus the key: a clean filesystem.
     execFileSync('e2fsck', ['-fn', rootfs], { stdio: 'ignore' });
     expect(debugfs(rootfs, 'cat /root/.ssh/authorized_keys')).toContain('test@firedeck');
+  });
+
+  it('puts the guest on the tap of its network interface, with the address and DNS of `ip=`, and its sshd takes the key of the image', async () => {
+    const cwd = workDir();
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'real-guest-test', '-f', join(cwd, 'key')]);
+    const rootfs = await guest.ext4For(cwd, { authorizedKey: readFileSync(join(cwd, 'key.pub'), 'utf8') });
+    // A namespace of this test's own: the tap and every packet stay inside it. Link-local addresses.
+    const netns = `fdrg-${process.pid}`;
+    const inNs = (...args: string[]) => execFileSync('ip', ['netns', 'exec', netns, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('ip', ['netns', 'add', netns]);
+    try {
+      inNs('ip', 'link', 'set', 'lo', 'up');
+      inNs('ip', 'tuntap', 'add', 'dev', 'tap-guest', 'mode', 'tap');
+      inNs('ip', 'addr', 'add', '169.254.77.1/30', 'dev', 'tap-guest');
+      inNs('ip', 'link', 'set', 'tap-guest', 'up');
+      const emu = await startEmulator(cwd, 'vm-net', netns);
+      await ok(emu, 'PUT', '/network-interfaces/eth0', { iface_id: 'eth0', host_dev_name: 'tap-guest', guest_mac: '06:00:A9:FE:4D:02' });
+      await bootGuest(emu, rootfs, `${BOOT_ARGS} ip=169.254.77.2::169.254.77.1:255.255.255.252::eth0:off:169.254.77.1`);
+      await waitFor(() => emu.console().includes('firedeck-guest: sshd started'), BOOT_MS, 'sshd in the guest', emu);
+      const ssh = inNs('ssh', '-i', join(cwd, 'key'), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=30',
+        'root@169.254.77.2', 'id -u; cat /etc/resolv.conf; ip -o link show eth0; ip route show default');
+      expect(ssh).toMatch(/^0\n/);
+      expect(ssh).toContain('nameserver 169.254.77.1');
+      expect(ssh).toContain('link/ether 06:00:a9:fe:4d:02');
+      expect(ssh).toContain('default via 169.254.77.1 dev eth0');
+    } finally {
+      for (const { emu } of running) emu.proc.kill('SIGKILL');
+      await Promise.all(running.map(({ emu }) => emu.exit));
+      execFileSync('ip', ['netns', 'del', netns]);
+    }
+  }, 300_000);
+
+  it('is listed by the test mirror, under CI bucket names, only for suites that ask for it', async () => {
+    const plain = await startTestMirror();
+    const withGuest = await startTestMirror({ realGuest: true });
+    try {
+      const names = async (imageBaseUrl: string) =>
+        (await fetchCatalog({ imageBaseUrl, version: 'v1.12.0', hostArch: 'x86_64', fetch })).filter((i) => i.arch === 'x86_64').map((i) => i.name);
+      expect(await names(plain.imageBaseUrl)).not.toContain(REAL_GUEST_KERNEL);
+      expect(await names(withGuest.imageBaseUrl)).toEqual(expect.arrayContaining([REAL_GUEST_KERNEL, REAL_GUEST_ROOTFS, 'vmlinux-6.1.102', 'ubuntu-22.04.squashfs']));
+      const served = Buffer.from(await (await fetch(`${withGuest.imageBaseUrl}/firecracker-ci/v1.12/x86_64/${REAL_GUEST_ROOTFS}`)).arrayBuffer());
+      expect(served.equals(readFileSync(guest.rootfsSquashfsPath))).toBe(true);
+    } finally {
+      await plain.stop();
+      await withGuest.stop();
+    }
   });
 });
