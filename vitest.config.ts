@@ -13,6 +13,8 @@ const shellText = {
 export default defineConfig({
   plugins: [shellText],
   test: {
+    // Builds the Firecracker API emulator bundle the suites install on test hosts.
+    globalSetup: ['test/support/global-setup.ts'],
     projects: [
       {
         extends: true,

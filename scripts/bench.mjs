@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME…]`: bundles bench/run.ts with esbuild and runs it in plain Node.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { buildEmulator } from '../test/support/firecracker-emulator/build.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 await build({
@@ -15,5 +16,6 @@ await build({
   absWorkingDir: root,
   logLevel: 'warning',
 });
+await buildEmulator(); // the Firecracker API emulator the benchmarks install on their test hosts
 const result = spawnSync(process.execPath, ['dist/bench/run.mjs', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -26,6 +26,11 @@ export const systemPackages = {
   fakeroot: '/usr/bin/fakeroot',
   // the rootfs test puts an extended attribute into its squashfs
   attr: '/usr/bin/setfattr',
+  // the real test guest (test/support/real-guest.ts): QEMU runs it behind the Firecracker
+  // emulator, and it is built from Debian packages (mmdebstrap; busybox-static for its initramfs)
+  'qemu-system-x86': '/usr/bin/qemu-system-x86_64',
+  'busybox-static': '/usr/share/doc/busybox-static/copyright',
+  mmdebstrap: '/usr/bin/mmdebstrap',
 };
 
 export function ensureSystemPackages(log = console.log) {

@@ -2,6 +2,8 @@
  * A local stand-in for GitHub releases and the Firecracker CI image bucket: release tarballs for
  * both architectures (holding the emulator as `firecracker`), their `.sha256.txt`, a tampered
  * release, and an S3-style listing of small generated kernels and squashfs root filesystems.
+ * With `realGuest`, the x86_64 listing also has a real guest (see real-guest.ts), built or taken
+ * from the machine's cache first: only suites that ask for it pay for it.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,12 +13,21 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureRealGuest } from './real-guest';
 import { arm64KernelHeader, emulatorPath, x86KernelHeader } from './vm-fixtures';
 
 export const MIRROR_VERSION = 'v1.12.0';
 /** A release whose published checksum does not match its tarball. */
 export const TAMPERED_VERSION = 'v1.12.1';
 const ARCHES = ['x86_64', 'aarch64'] as const;
+/** The real guest's kernel and root filesystem in the bucket (x86_64 only), with `realGuest`. */
+export const REAL_GUEST_KERNEL = 'vmlinux-6.1.999-guest';
+export const REAL_GUEST_ROOTFS = 'debian-12-guest.squashfs';
+
+export interface TestMirrorOptions {
+  /** Also serve the real guest (REAL_GUEST_KERNEL, REAL_GUEST_ROOTFS); builds it on first use. */
+  realGuest?: boolean;
+}
 
 export interface TestMirror {
   /** Base for `…/vX.Y.Z/firecracker-vX.Y.Z-ARCH.tgz`, as the release-URL setting expects. */
@@ -28,7 +39,7 @@ export interface TestMirror {
   stop(): Promise<void>;
 }
 
-export async function startTestMirror(): Promise<TestMirror> {
+export async function startTestMirror(options: TestMirrorOptions = {}): Promise<TestMirror> {
   const root = await mkdtemp(join(tmpdir(), 'firedeck-mirror-'));
   const files = new Map<string, string>(); // URL path → file
   const requests: string[] = [];
@@ -68,6 +79,12 @@ export async function startTestMirror(): Promise<TestMirror> {
     const squashfs = join(root, `ubuntu-${arch}.squashfs`);
     execFileSync('mksquashfs', [tree, squashfs, '-quiet', '-noappend', '-all-root']);
     files.set(`/s3/${prefix}/ubuntu-22.04.squashfs`, squashfs);
+  }
+
+  if (options.realGuest) {
+    const guest = await ensureRealGuest();
+    files.set(`/s3/firecracker-ci/v1.12/x86_64/${REAL_GUEST_KERNEL}`, guest.kernelPath);
+    files.set(`/s3/firecracker-ci/v1.12/x86_64/${REAL_GUEST_ROOTFS}`, guest.rootfsSquashfsPath);
   }
 
   const listing = async (prefix: string) => {

@@ -5,15 +5,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The Firecracker API emulator (a test double), run on test hosts as their `firecracker`. Found
- * by walking up from this module, which also works when the benchmarks bundle it into dist/.
+ * The Firecracker API emulator (a test double), run on test hosts as their `firecracker`: the
+ * bundle that test/support/firecracker-emulator/build.mjs writes at test setup (the vitest and
+ * Playwright global setups, and `npm run bench`, build it). Found by walking up from this module,
+ * which also works when the benchmarks bundle it into dist/.
  */
 export const emulatorPath = (() => {
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'test', 'support', 'bin', 'firecracker');
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, 'test', 'support', 'firecracker-emulator', 'main.ts'))) return join(dir, 'test', 'support', '.build', 'firecracker');
   }
-  throw new Error('test/support/bin/firecracker not found above this module');
+  throw new Error('test/support/firecracker-emulator not found above this module');
 })();
 
 /** A 64-byte x86_64 ELF header: what the kernel check and the emulator read of a vmlinux. */

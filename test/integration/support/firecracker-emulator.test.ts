@@ -4,20 +4,20 @@ import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, 
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorPath } from '../../support/vm-fixtures';
 
 /*
  * Scenarios against `firecracker --api-sock`. By default they run against the emulator (a test
- * double under test/support/bin); with FIRECRACKER_BIN set they run unchanged against a real
+ * double under test/support/firecracker-emulator, bundled at test setup); with FIRECRACKER_BIN set they run unchanged against a real
  * binary, which is how the double is kept honest. Scenarios that boot a guest need
  * FIRECRACKER_KERNEL and FIRECRACKER_ROOTFS as well when a real binary is used; the ones that
  * rely on the double's fake guest shell or on texts only the double can produce without KVM
  * run against the emulator only.
  */
 
-const EMULATOR = fileURLToPath(new URL('../../support/bin/firecracker', import.meta.url));
+const EMULATOR = emulatorPath;
 const REAL_BIN = process.env.FIRECRACKER_BIN;
 const real = REAL_BIN !== undefined && REAL_BIN !== '';
 const BIN = real ? REAL_BIN : EMULATOR;
@@ -85,8 +85,6 @@ async function waitFor(check: () => boolean, ms: number, what: string): Promise<
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A directory whose `uname` prints `arch`, to put first on the emulator's PATH. */
 function fakeUname(arch: string): string {
@@ -285,10 +283,16 @@ describe(`firecracker API (${real ? 'real binary' : 'emulator test double'})`, (
       if (real) ctx.skip('the real binary reads stdin only from a TTY or FIFO');
       const fc = await startFc();
       await boot(fc);
-      fc.proc.stdin?.end();
-      await sleep(200);
-      expect(fc.proc.exitCode).toBeNull();
+      await waitFor(() => fc.stdout().endsWith('# '), 5000, 'the shell prompt');
+      // While paused the guest reads nothing, so the command and the EOF after it wait in the
+      // pipe together; on resume the emulator reads both in one go and handles the EOF before
+      // it serves another API request. The answer to GET / therefore comes after the EOF.
+      await ok(fc, 'PATCH', '/vm', { state: 'Paused' });
+      fc.proc.stdin?.end('echo last-words\n');
+      await ok(fc, 'PATCH', '/vm', { state: 'Resumed' });
+      await waitFor(() => fc.stdout().includes('last-words\r\n# '), 5000, 'the answer to the last command');
       expect(await state(fc)).toBe('Running');
+      expect(fc.proc.exitCode).toBeNull();
     });
 
     it('exits 156 on SIGHUP after logging it', async () => {
@@ -368,7 +372,11 @@ describe(`firecracker API (${real ? 'real binary' : 'emulator test double'})`, (
         })),
       );
       try {
-        await sleep(100);
+        // Each held connection is answered, so the server has accepted all ten.
+        await Promise.all(held.map((s) => new Promise<void>((resolve) => {
+          s.once('data', () => resolve());
+          s.write('GET /version HTTP/1.1\r\n\r\n');
+        })));
         const got = await raw(fc.sock, '', (g) => g.endsWith('}'));
         expect(got).toBe('HTTP/1.1 503\r\nServer: Firecracker API\r\nConnection: close\r\nContent-Length: 40\r\n\r\n{ "error": "Too many open connections" }');
       } finally {
@@ -638,20 +646,25 @@ describe(`firecracker API (${real ? 'real binary' : 'emulator test double'})`, (
       await waitFor(() => fc.stdout().endsWith('# '), 5000, 'the shell prompt');
       await ok(fc, 'PATCH', '/vm', { state: 'Paused' });
       writeSync(stdin, 'echo after-pause\n');
-      await sleep(300);
-      expect(fc.stdout()).not.toContain('after-pause');
       await ok(fc, 'PATCH', '/vm', { state: 'Resumed' });
       await waitFor(() => fc.stdout().includes('echo after-pause\r\nafter-pause\r\n'), 5000, 'the buffered answer');
+      // The log line of the resume shares stdout with the console: nothing of the command,
+      // not even its echo, came out before it.
+      const resumed = fc.stdout().indexOf("'resume vm' VMM action took");
+      expect(resumed).toBeGreaterThan(-1);
+      expect(fc.stdout().indexOf('after-pause')).toBeGreaterThan(resumed);
     });
 
     it('stays silent with the default command line, which disables the UART', async (ctx) => {
       if (real) ctx.skip(EMULATOR_ONLY);
-      const fc = await startFc();
+      const fc = await startFc({ args: ['--boot-timer'] });
       const { kernel, rootfs } = bootFiles();
       await ok(fc, 'PUT', '/boot-source', { kernel_image_path: kernel });
       await ok(fc, 'PUT', '/drives/rootfs', { drive_id: 'rootfs', path_on_host: rootfs, is_root_device: true });
       await ok(fc, 'PUT', '/actions', { action_type: 'InstanceStart' });
-      await sleep(200);
+      // The boot timer logs (on the same stdout) once the guest has booted: a console would
+      // have printed its login line before that.
+      await waitFor(() => fc.stdout().includes('Guest-boot-time'), 5000, 'the boot timer');
       expect(fc.stdout()).not.toContain('login:');
       expect(await state(fc)).toBe('Running');
     });
