@@ -50,7 +50,7 @@ export interface HostServiceDeps {
   /** SSH_AUTH_SOCK of the environment Firedeck started in; hosts may name another socket. */
   defaultAgentSocket?: string;
   readSshConfig(): Promise<SshConfigHost[]>;
-  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; reconnect?: { initialMs: number; maxMs: number } };
+  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; keepaliveCountMax?: number; reconnect?: { initialMs: number; maxMs: number } };
   now?: () => Date;
 }
 
@@ -92,7 +92,7 @@ export function createHostService(deps: HostServiceDeps): HostService {
             remedy: 'Set the agent socket in the host’s settings (ssh-add -l in a terminal shows whether an agent runs; echo $SSH_AUTH_SOCK shows its path).',
           });
         }
-        return { method: 'agent', agentSocket: socket };
+        return { method: 'agent', agentSocket: socket, fromEnvironment: !auth.agentSocket };
       }
       case 'key': {
         const passphrase = await secrets.get(record.id);
@@ -137,6 +137,7 @@ export function createHostService(deps: HostServiceDeps): HostService {
           trust,
           readyTimeoutMs: deps.ssh?.readyTimeoutMs,
           keepaliveIntervalMs: deps.ssh?.keepaliveIntervalMs,
+          keepaliveCountMax: deps.ssh?.keepaliveCountMax,
           onHostKey: (where, key, check) => {
             const others = (presented.get(record.id) ?? []).filter((p) => p.host !== where.host || p.port !== where.port);
             presented.set(record.id, check.verdict === 'trusted' ? others : [...others, { ...where, key, fingerprint: check.fingerprint }]);

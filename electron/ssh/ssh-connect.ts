@@ -1,4 +1,5 @@
 import { AppError } from '../app-error.js';
+import { assertAgentReachable } from './agent-socket.js';
 import type { HostKeyCheck, HostKeyTrust } from './host-key-trust.js';
 import { Client } from './ssh2.js';
 import type { ClientChannel, ConnectConfig, SshClient } from './ssh2.js';
@@ -9,7 +10,8 @@ export type ResolvedAuth =
    * is checked first, as OpenSSH does; when authentication then fails, `reason` is reported.
    */
   | { method: 'pending'; reason: AppError }
-  | { method: 'agent'; agentSocket: string }
+  /** `fromEnvironment`: the socket is SSH_AUTH_SOCK of the environment Firedeck started in. */
+  | { method: 'agent'; agentSocket: string; fromEnvironment?: boolean }
   | { method: 'key'; keyPath: string; privateKey: Buffer; passphrase?: string }
   | { method: 'password'; password: string };
 
@@ -58,7 +60,9 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions):
       jump.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => (error ? reject(error) : resolve(stream))),
     );
     const client = await connectDirect(target, options, sock);
+    // Each end takes the other down: the target is lost when its path through the jump host is.
     client.once('close', () => jump.end());
+    jump.once('close', () => client.destroy());
     return client;
   } catch (error) {
     jump.end();
@@ -70,8 +74,9 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions):
   }
 }
 
-function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: ClientChannel): Promise<SshClient> {
-  const { host, port } = target;
+async function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: ClientChannel): Promise<SshClient> {
+  const { host, port, auth } = target;
+  if (auth.method === 'agent') await assertAgentReachable(auth.agentSocket, { fromEnvironment: auth.fromEnvironment });
   let keyCheck: HostKeyCheck | undefined;
   let keyError: unknown;
   const client = new Client();
@@ -84,7 +89,7 @@ function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: Cli
     keepaliveCountMax: options.keepaliveCountMax ?? 3,
     tryKeyboard: false,
     ...(sock ? { sock } : {}),
-    ...authConfig(target.auth),
+    ...authConfig(auth),
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
       options.trust.check(host, port, key).then(
         (check) => {
@@ -100,19 +105,25 @@ function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: Cli
     },
   };
   return new Promise((resolve, reject) => {
-    const fail = (error: Error & { level?: string; code?: string }) => {
-      client.removeAllListeners('ready');
+    let settled = false;
+    // ssh2 may emit 'error' more than once (an agent failure, then "all methods failed"; a
+    // keepalive timeout long after 'ready'), so this listener stays for the client's whole life.
+    // Before 'ready' the first error decides; after it, 'close' follows and the owner of the
+    // connection reports the loss.
+    client.on('error', (error: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
       client.end();
       reject(keyError instanceof AppError ? keyError : hostKeyError(target, keyCheck) ?? connectError(target, error));
-    };
+    });
     client.once('ready', () => {
-      client.removeListener('error', fail);
+      if (settled) return;
+      settled = true;
       // API calls and console keystrokes are small request/response messages: Nagle's
       // algorithm would hold them back waiting for ACKs (OpenSSH sets TCP_NODELAY the same way).
       client.setNoDelay(true);
       resolve(client);
     });
-    client.once('error', fail);
     client.connect(config);
   });
 }
