@@ -100,6 +100,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     defaultAgentSocket: options.agentSocket,
     readSshConfig: () => readSshConfigHosts(join(home, '.ssh', 'config'), home),
     ssh: options.ssh,
+    log,
   });
 
   const network = createNetworkService({ hosts });

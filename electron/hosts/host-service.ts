@@ -11,6 +11,7 @@ import { loadPrivateKey } from '../ssh/private-key.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { connectSsh } from '../ssh/ssh-connect.js';
 import type { ResolvedAuth, SshTarget } from '../ssh/ssh-connect.js';
+import { firedeckDirRepair } from './firedeck-dir-repair.js';
 import type { HostRegistry } from './host-registry.js';
 import { hostProbe, parseProbe } from './host-probe.js';
 
@@ -52,6 +53,8 @@ export interface HostServiceDeps {
   readSshConfig(): Promise<SshConfigHost[]>;
   ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; keepaliveCountMax?: number; reconnect?: { initialMs: number; maxMs: number } };
   now?: () => Date;
+  /** Where problems nobody asked about are told (a host whose files could not be made private). */
+  log?: { warn(message: string): void };
 }
 
 interface PresentedKey {
@@ -146,9 +149,24 @@ export function createHostService(deps: HostServiceDeps): HostService {
       reconnect: deps.ssh?.reconnect,
       now,
     });
-    connection.onState(() => announce(record.id));
+    connection.onState((state) => {
+      announce(record.id);
+      if (state.state === 'connected') void makeFiredeckDirPrivate(connection);
+    });
     connections.set(record.id, connection);
     return connection;
+  }
+
+  /** Once per connection: repairs the modes of a ~/.firedeck made before commands ran under umask 077. */
+  async function makeFiredeckDirPrivate(connection: HostConnection) {
+    try {
+      const result = await runHostScript(connection, firedeckDirRepair, [], { timeoutMs: 60_000 });
+      if (result.outcome === 'partial') {
+        deps.log?.warn(`Some files under ~/.firedeck on ${connection.name} could not be made private: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+      }
+    } catch (error) {
+      deps.log?.warn(`Firedeck could not make ~/.firedeck on ${connection.name} private: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   function drop(id: string) {

@@ -79,7 +79,7 @@ describe('a host with MaxSessions 2', () => {
 
     await Promise.all(streams.map(closed));
     // The connection opened for the streams goes once they have closed.
-    await expect.poll(() => connection.usage().connections).toBe(1);
+    await expect.poll(() => connection.usage().connections, { timeout: 10_000 }).toBe(1);
     expect((await connection.exec('echo after')).output.trim()).toBe('after');
   });
 
@@ -106,6 +106,6 @@ describe('a host with MaxSessions 2', () => {
     expect(results.map((r) => r.output.trim())).toEqual(['0', '1', '2', '3']);
     expect(connection.usage()).toMatchObject({ connections: 1, forwards: 4 });
     await Promise.all(forwards.map(closed));
-    await expect.poll(() => connection.usage().forwards).toBe(0);
+    await expect.poll(() => connection.usage().forwards, { timeout: 10_000 }).toBe(0);
   });
 });
