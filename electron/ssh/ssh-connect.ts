@@ -1,5 +1,6 @@
 import { AppError } from '../app-error.js';
 import { assertAgentReachable } from './agent-socket.js';
+import { keyAuthHandler } from './key-auth.js';
 import type { HostKeyCheck, HostKeyTrust } from './host-key-trust.js';
 import { Client } from './ssh2.js';
 import type { ClientChannel, ConnectConfig, SshClient } from './ssh2.js';
@@ -89,7 +90,7 @@ async function connectDirect(target: SshTarget, options: SshConnectOptions, sock
     keepaliveCountMax: options.keepaliveCountMax ?? 3,
     tryKeyboard: false,
     ...(sock ? { sock } : {}),
-    ...authConfig(auth),
+    ...authConfig(target.user, auth),
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
       options.trust.check(host, port, key).then(
         (check) => {
@@ -128,14 +129,14 @@ async function connectDirect(target: SshTarget, options: SshConnectOptions, sock
   });
 }
 
-function authConfig(auth: ResolvedAuth): Partial<ConnectConfig> {
+function authConfig(username: string, auth: ResolvedAuth): Partial<ConnectConfig> {
   switch (auth.method) {
     case 'pending':
       return {};
     case 'agent':
       return { agent: auth.agentSocket };
     case 'key':
-      return { privateKey: auth.privateKey, ...(auth.passphrase !== undefined ? { passphrase: auth.passphrase } : {}) };
+      return { authHandler: keyAuthHandler(username, auth.privateKey, auth.passphrase) };
     case 'password':
       return { password: auth.password };
   }
