@@ -128,6 +128,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
 
+  // Hosts that were connected come back after a restart (those that need no secret).
+  void hosts.connectAtStart();
+
   return {
     router: createRouter(handlers, log),
     hosts,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { hostInputSchema } from '../../shared/channels/hosts.js';
+import { hostInputSchema, storedTransportSchema } from '../../shared/channels/hosts.js';
 import type { HostConfig, HostRecord } from '../../shared/channels/hosts.js';
 import { AppError } from '../app-error.js';
 import { createJsonStore } from '../store/json-store.js';
@@ -13,9 +13,16 @@ export interface HostRegistry {
   add(config: HostConfig): Promise<HostRecord>;
   update(id: string, config: HostConfig): Promise<HostRecord>;
   remove(id: string): Promise<boolean>;
+  /** Remembers whether the host is to be connected when the backend starts (see HostRecord). */
+  setConnectAtStart(id: string, connect: boolean): Promise<void>;
 }
 
-const recordSchema = hostInputSchema.extend({ id: z.string().uuid(), createdAt: z.string() });
+const recordSchema = hostInputSchema.extend({
+  transport: storedTransportSchema.default('ssh-unix'),
+  id: z.string().uuid(),
+  createdAt: z.string(),
+  connectAtStart: z.boolean().optional(),
+});
 const documentSchema = z.object({ hosts: z.array(recordSchema) });
 type HostsDocument = z.infer<typeof documentSchema>;
 
@@ -58,8 +65,18 @@ export async function createHostRegistry(
       return update((current) => {
         const existing = current.find((h) => h.id === id);
         if (!existing) throw new AppError('NOT_FOUND', 'That host no longer exists.', { remedy: 'Reload the host list.' });
-        const record: HostRecord = { ...config, id, createdAt: existing.createdAt };
+        const record: HostRecord = { ...config, id, createdAt: existing.createdAt, ...(existing.connectAtStart !== undefined ? { connectAtStart: existing.connectAtStart } : {}) };
         return { next: current.map((h) => (h.id === id ? record : h)), result: record };
+      });
+    },
+    setConnectAtStart(id, connect) {
+      return update((current) => {
+        const existing = current.find((h) => h.id === id);
+        // Absent means yes, so only a change is written.
+        if (!existing || (existing.connectAtStart ?? true) === connect) return { next: current, result: undefined };
+        const { connectAtStart: _old, ...rest } = existing;
+        const record: HostRecord = connect ? rest : { ...rest, connectAtStart: false };
+        return { next: current.map((h) => (h.id === id ? record : h)), result: undefined };
       });
     },
     remove(id) {

@@ -20,7 +20,7 @@ interface Draft {
 
 const transports: { value: FirecrackerTransport; label: string }[] = [
   { value: 'ssh-unix', label: 'Through SSH to the API socket (recommended)' },
-  { value: 'ssh-tcp', label: 'Through SSH to socat on the host’s loopback' },
+  { value: 'ssh-exec', label: 'Through SSH, relayed by a command (where sshd forbids forwarding)' },
   { value: 'tcp', label: 'LAN TCP port (unauthenticated, unsafe)' },
   { value: 'unix', label: 'Local socket (Firedeck runs on the KVM host)' },
 ];
