@@ -119,9 +119,9 @@ export function createHostService(deps: HostServiceDeps): HostService {
           readyTimeoutMs: deps.ssh?.readyTimeoutMs,
           keepaliveIntervalMs: deps.ssh?.keepaliveIntervalMs,
           keepaliveCountMax: deps.ssh?.keepaliveCountMax,
-          onHostKey: (where, key, check) => {
+          onHostKey: (where, key, found) => {
             const others = (presented.get(record.id) ?? []).filter((p) => p.host !== where.host || p.port !== where.port);
-            presented.set(record.id, check.verdict === 'trusted' ? others : [...others, { ...where, key, fingerprint: check.fingerprint }]);
+            presented.set(record.id, found.verdict === 'trusted' ? others : [...others, { ...where, key, fingerprint: found.fingerprint }]);
           },
         }),
       reconnect: deps.ssh?.reconnect,
@@ -190,7 +190,7 @@ export function createHostService(deps: HostServiceDeps): HostService {
   }
 
   /** A key file must exist when the host is saved, so the form can say so next to the field. */
-  async function checkKeyFile(config: HostConfig) {
+  async function assertKeyFileReadable(config: HostConfig) {
     if (config.auth.method !== 'key') return;
     const problem = await keyFileProblem(config.auth.keyPath);
     if (problem) {
@@ -201,11 +201,11 @@ export function createHostService(deps: HostServiceDeps): HostService {
   return {
     list: () => registry.list().map(summary),
     async add(config) {
-      await checkKeyFile(config);
+      await assertKeyFileReadable(config);
       return summary(await registry.add(config));
     },
     async update(id, config) {
-      await checkKeyFile(config);
+      await assertKeyFileReadable(config);
       const before = registry.get(id);
       const record = await registry.update(id, config);
       // New address, user or credentials: the old connection no longer answers for this host.
