@@ -30,9 +30,10 @@ export interface ExecOptions {
  */
 export type StreamKind = 'session' | 'forward';
 
-/** Anything a channel-opening callback resolves with: it must say when it has closed. */
+/** What a channel-opening callback resolves with: an ssh2 channel (or any stream that says when it has closed). */
 export interface StreamChannel {
   once(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** How the host's channels are spread over SSH connections, for the host page and tests. */
@@ -374,16 +375,27 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
     return link.streams + 2 <= link.sessions.peak;
   }
 
-  /** A connection with a free session for a stream, and that session's slot (taken at once, so no stream waits behind another). */
+  /**
+   * A connection with a free session for a stream, and that session's slot (taken at once, so
+   * no stream waits behind another). The stream is counted on that connection from here on.
+   */
   async function placeStream(): Promise<{ link: Link; slot: SessionSlot }> {
     for (;;) {
       const current = liveMain();
+      // A placed stream counts at once, so two placed together cannot both take the main
+      // connection's last spare session.
       const onMain = mainHasRoomForStream(current) ? current.sessions.tryAcquire() : undefined;
-      if (onMain) return { link: current, slot: onMain };
+      if (onMain) {
+        current.streams += 1;
+        return { link: current, slot: onMain };
+      }
       streamLinks = streamLinks.filter((l) => !l.closed);
       for (const link of streamLinks) {
         const slot = link.sessions.tryAcquire();
-        if (slot) return { link, slot };
+        if (slot) {
+          link.streams += 1;
+          return { link, slot };
+        }
       }
       if (!openingStreamLink && streamLinks.length >= MAX_STREAM_LINKS) {
         throw new AppError('SSH_CHANNEL_FAILED', `${name} takes no more long-lived SSH sessions: ${MAX_STREAM_LINKS + 1} connections are full.`, {
@@ -423,6 +435,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         channel = await openWithSlot(link, slot, open);
       } catch (error) {
         // A refusal has lowered that connection's bound, so the next placement looks elsewhere.
+        link.streams -= 1;
         slot.release();
         closeIfIdle(link);
         if (link.closed && link.main) throw notConnected();
@@ -431,7 +444,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         await pause(rounds);
         continue;
       }
-      link.streams += 1;
+      channel.on('error', () => {}); // for the channel's whole life; 'close' follows and the caller hears of it
       channel.once('close', () => {
         link.streams -= 1;
         slot.release();
@@ -482,6 +495,7 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
       if (kind === 'session') return openSessionStream(open);
       const channel = await open(liveMain().client);
       forwards += 1;
+      channel.on('error', () => {}); // for the channel's whole life; 'close' follows and the caller hears of it
       channel.once('close', () => {
         forwards -= 1;
       });

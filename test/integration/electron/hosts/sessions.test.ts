@@ -83,6 +83,16 @@ describe('a host with MaxSessions 2', () => {
     expect((await connection.exec('echo after')).output.trim()).toBe('after');
   });
 
+  it('two streams opened together on a connection known to hold two sessions leave one for commands', async () => {
+    await Promise.all(Array.from({ length: 4 }, () => connection.exec('sleep 0.1')));
+    expect(connection.usage().links[0]).toMatchObject({ main: true, peak: 2 });
+    const streams = await Promise.all([openEcho(), openEcho()]);
+    const mainLink = connection.usage().links.find((l) => l.main)!;
+    expect(mainLink.streams).toBe(1);
+    expect((await connection.exec('echo room')).output.trim()).toBe('room');
+    await Promise.all(streams.map(closed));
+  });
+
   it('opens as many streams as there are consoles, each on a connection with room', async () => {
     const streams = await Promise.all(Array.from({ length: 5 }, () => openEcho()));
     expect(await Promise.all(streams.map((s, i) => roundTrip(s, `c${i}`)))).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
