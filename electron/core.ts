@@ -19,7 +19,7 @@ import { createNetworkRoutes } from './network/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './workspaces/routes.js';
 import { createWorkspaceService } from './workspaces/workspace-service.js';
-import { createSecretStore } from './secrets/secret-store.js';
+import { createSecretStore, createSecretsFile } from './secrets/secret-store.js';
 import { createVmRoutes } from './vms/routes.js';
 import { createTransferRegistry } from './transfers/transfer-registry.js';
 import { createTransferRoutes } from './transfers/routes.js';
@@ -73,22 +73,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const events = createEventBus(log);
   const resources = createResourceRegistry(log);
   const notices = createNoticeBoard(events);
-  const settings = await createSettingsService({
-    store: createSettingsStore(options.dataDir),
-    events,
-    notices,
-  });
+  const settingsStore = createSettingsStore(options.dataDir);
+  const hostsStore = createHostsStore(options.dataDir);
+  const secretsFile = options.secretCipher ? createSecretsFile(options.dataDir) : undefined;
+  // A data file that could not be read was kept aside as a backup: the user hears of each one.
+  for (const store of [settingsStore, hostsStore, secretsFile]) {
+    const { recovered } = (await store?.load()) ?? {};
+    if (recovered) notices.raise({ level: 'warning', message: recovered.message, remedy: recovered.remedy });
+  }
+  const settings = await createSettingsService({ store: settingsStore, events });
 
   const home = options.home ?? homedir();
-  const { registry, loaded: hostsLoaded } = await createHostRegistry(createHostsStore(options.dataDir));
-  if (hostsLoaded.recovered) {
-    notices.raise({
-      level: 'warning',
-      message: `Your host list could not be read (${hostsLoaded.recovered.reason}). Firedeck kept it as ${hostsLoaded.recovered.backupName} in its data folder and started with no hosts.`,
-      remedy: 'Add your hosts again, or copy their entries back from the backup file.',
-    });
-  }
-  const secrets = await createSecretStore({ dataDir: options.dataDir, cipher: options.secretCipher });
+  const { registry } = await createHostRegistry(hostsStore);
+  const secrets = await createSecretStore(options.secretCipher && secretsFile ? { cipher: options.secretCipher, file: secretsFile } : {});
   const hosts = createHostService({
     registry,
     secrets,
@@ -100,6 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     defaultAgentSocket: options.agentSocket,
     readSshConfig: () => readSshConfigHosts(join(home, '.ssh', 'config'), home),
     ssh: options.ssh,
+    log,
   });
 
   const network = createNetworkService({ hosts });
@@ -129,6 +127,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createNetworkRoutes(network),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
   };
+
+  // Hosts that were connected come back after a restart (those that need no secret).
+  void hosts.connectAtStart();
 
   return {
     router: createRouter(handlers, log),

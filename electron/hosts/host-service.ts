@@ -1,5 +1,5 @@
 import { access, constants, stat } from 'node:fs/promises';
-import type { Arch, HostConfig, HostProbe, HostRecord, HostSummary, SshConfigHost } from '../../shared/channels/hosts.js';
+import type { ApiTransportInUse, Arch, FirecrackerTransport, HostConfig, HostProbe, HostRecord, HostSummary, SshConfigHost } from '../../shared/channels/hosts.js';
 import type { AppErrorShape } from '../../shared/errors.js';
 import { AppError } from '../app-error.js';
 import type { EventBus } from '../event-bus.js';
@@ -7,10 +7,10 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { createHostConnection } from '../ssh/host-connection.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import type { HostKeyTrust } from '../ssh/host-key-trust.js';
-import { loadPrivateKey } from '../ssh/private-key.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { connectSsh } from '../ssh/ssh-connect.js';
-import type { ResolvedAuth, SshTarget } from '../ssh/ssh-connect.js';
+import { firedeckDirRepair } from './firedeck-dir-repair.js';
+import { resolveAuth, resolveTarget } from './host-auth.js';
 import type { HostRegistry } from './host-registry.js';
 import { hostProbe, parseProbe } from './host-probe.js';
 
@@ -21,7 +21,20 @@ export interface HostService {
   remove(id: string): Promise<boolean>;
   /** Connects (with a password or passphrase when given) and probes the host. */
   connect(id: string, secret?: { value: string; remember: boolean }): Promise<HostSummary>;
+  /** The user's Disconnect: the host also stays disconnected at the next start. */
   disconnect(id: string): HostSummary;
+  /**
+   * At backend start: connects every host that was connected (see HostRecord.connectAtStart)
+   * and needs no secret (a key without passphrase, the agent, a remembered password or
+   * passphrase). The others stay disconnected with the reason. Failures show in each host's state.
+   */
+  connectAtStart(): Promise<void>;
+  /**
+   * The microVM service says which API transport it really uses on the host, and why when it
+   * is not the configured one (e.g. sshd forbids stream-local forwarding). Shown on the host
+   * page; emits hosts.changed when it changes.
+   */
+  noteApiTransport(id: string, inUse: FirecrackerTransport, reason?: string): void;
   trustKey(id: string, fingerprint: string, replace: boolean): Promise<HostSummary>;
   probe(id: string): Promise<HostProbe>;
   forgetSecret(id: string): Promise<HostSummary>;
@@ -50,8 +63,10 @@ export interface HostServiceDeps {
   /** SSH_AUTH_SOCK of the environment Firedeck started in; hosts may name another socket. */
   defaultAgentSocket?: string;
   readSshConfig(): Promise<SshConfigHost[]>;
-  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; reconnect?: { initialMs: number; maxMs: number } };
+  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; keepaliveCountMax?: number; reconnect?: { initialMs: number; maxMs: number } };
   now?: () => Date;
+  /** Where problems nobody asked about are told (a host whose files could not be made private). */
+  log?: { warn(message: string): void };
 }
 
 interface PresentedKey {
@@ -69,10 +84,21 @@ export function createHostService(deps: HostServiceDeps): HostService {
   const probeErrors = new Map<string, AppErrorShape>();
   /** Keys a host presented that were not trusted, so the user can trust exactly what they saw. */
   const presented = new Map<string, PresentedKey[]>();
+  const apiTransports = new Map<string, ApiTransportInUse>();
+  /** Why a host was left disconnected at start (it needs a secret). */
+  const leftDisconnected = new Map<string, AppErrorShape>();
+  const authSources = { secrets, defaultAgentSocket: deps.defaultAgentSocket };
 
+  const connectionState = (id: string): HostSummary['connection'] => {
+    const state = connections.get(id)?.state ?? { state: 'disconnected' };
+    const reason = leftDisconnected.get(id);
+    return state.state === 'disconnected' && reason ? { state: 'disconnected', reason } : state;
+  };
   const summary = (record: HostRecord): HostSummary => ({
     ...record,
-    connection: connections.get(record.id)?.state ?? { state: 'disconnected' },
+    connection: connectionState(record.id),
+    ...(connections.get(record.id)?.lastSeenAt ? { lastConnectedAt: connections.get(record.id)!.lastSeenAt } : {}),
+    ...(apiTransports.has(record.id) ? { apiTransport: apiTransports.get(record.id) } : {}),
     ...(probes.has(record.id) ? { probe: probes.get(record.id) } : {}),
     ...(probeErrors.has(record.id) ? { probeError: probeErrors.get(record.id) } : {}),
     secretRemembered: secrets.isRemembered(record.id),
@@ -82,77 +108,50 @@ export function createHostService(deps: HostServiceDeps): HostService {
     if (record) events.emit('hosts.changed', summary(record));
   };
 
-  async function resolveAuth(record: HostRecord): Promise<ResolvedAuth> {
-    const { auth } = record;
-    switch (auth.method) {
-      case 'agent': {
-        const socket = auth.agentSocket || deps.defaultAgentSocket;
-        if (!socket) {
-          throw new AppError('AGENT_UNAVAILABLE', 'Firedeck does not know where your SSH agent is (SSH_AUTH_SOCK is not set for it).', {
-            remedy: 'Set the agent socket in the host’s settings (ssh-add -l in a terminal shows whether an agent runs; echo $SSH_AUTH_SOCK shows its path).',
-          });
-        }
-        return { method: 'agent', agentSocket: socket };
-      }
-      case 'key': {
-        const passphrase = await secrets.get(record.id);
-        try {
-          return { method: 'key', keyPath: auth.keyPath, privateKey: await loadPrivateKey(auth.keyPath, passphrase), ...(passphrase !== undefined ? { passphrase } : {}) };
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'KEY_PASSPHRASE_REQUIRED') return { method: 'pending', reason: error };
-          throw error;
-        }
-      }
-      case 'password': {
-        const password = await secrets.get(record.id);
-        if (password !== undefined) return { method: 'password', password };
-        return {
-          method: 'pending',
-          reason: new AppError('SECRET_REQUIRED', `Enter the password for ${record.user}@${record.address}.`, {
-            remedy: 'Firedeck asks for it once per session unless you let it remember it.',
-          }),
-        };
-      }
-    }
-  }
-
-  async function resolveTarget(record: HostRecord): Promise<SshTarget> {
-    const auth = await resolveAuth(record);
-    const target: SshTarget = { host: record.address, port: record.port, user: record.user, auth };
-    if (record.proxyJump) {
-      const match = /^(?:([^@]+)@)?\[?([^\]]+?)\]?(?::(\d+))?$/.exec(record.proxyJump)!;
-      // The jump host uses the same credentials, as `ssh -J` does with one identity.
-      target.jump = { host: match[2]!, port: match[3] ? Number(match[3]) : 22, user: match[1] ?? record.user, auth };
-    }
-    return target;
-  }
-
   function connectionFor(record: HostRecord): HostConnection {
     let connection = connections.get(record.id);
     if (connection) return connection;
     connection = createHostConnection({
       name: `${record.label} (${record.address})`,
       open: async () =>
-        connectSsh(await resolveTarget(registry.get(record.id)), {
+        connectSsh(await resolveTarget(registry.get(record.id), authSources), {
           trust,
           readyTimeoutMs: deps.ssh?.readyTimeoutMs,
           keepaliveIntervalMs: deps.ssh?.keepaliveIntervalMs,
-          onHostKey: (where, key, check) => {
+          keepaliveCountMax: deps.ssh?.keepaliveCountMax,
+          onHostKey: (where, key, found) => {
             const others = (presented.get(record.id) ?? []).filter((p) => p.host !== where.host || p.port !== where.port);
-            presented.set(record.id, check.verdict === 'trusted' ? others : [...others, { ...where, key, fingerprint: check.fingerprint }]);
+            presented.set(record.id, found.verdict === 'trusted' ? others : [...others, { ...where, key, fingerprint: found.fingerprint }]);
           },
         }),
       reconnect: deps.ssh?.reconnect,
       now,
     });
-    connection.onState(() => announce(record.id));
+    connection.onState((state) => {
+      announce(record.id);
+      if (state.state === 'connected') void makeFiredeckDirPrivate(connection);
+    });
     connections.set(record.id, connection);
     return connection;
+  }
+
+  /** Once per connection: repairs the modes of a ~/.firedeck made before commands ran under umask 077. */
+  async function makeFiredeckDirPrivate(connection: HostConnection) {
+    try {
+      const result = await runHostScript(connection, firedeckDirRepair, [], { timeoutMs: 60_000 });
+      if (result.outcome === 'partial') {
+        deps.log?.warn(`Some files under ~/.firedeck on ${connection.name} could not be made private: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+      }
+    } catch (error) {
+      deps.log?.warn(`Firedeck could not make ~/.firedeck on ${connection.name} private: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   function drop(id: string) {
     connections.get(id)?.disconnect();
     connections.delete(id);
+    apiTransports.delete(id);
+    leftDisconnected.delete(id);
     probes.delete(id);
     probeErrors.delete(id);
     presented.delete(id);
@@ -174,8 +173,24 @@ export function createHostService(deps: HostServiceDeps): HostService {
     }
   }
 
+  async function connect(id: string, secret?: { value: string; remember: boolean }): Promise<HostSummary> {
+    const record = registry.get(id);
+    if (secret) await secrets.set(id, secret.value, secret.remember);
+    leftDisconnected.delete(id);
+    try {
+      await connectionFor(record).connect();
+    } catch (error) {
+      // A refused secret must not be replayed on the next attempt.
+      if (error instanceof AppError && ['AUTH_FAILED', 'KEY_PASSPHRASE_WRONG'].includes(error.code)) await secrets.forget(id);
+      throw error;
+    }
+    await registry.setConnectAtStart(id, true);
+    await probe(id).catch(() => {}); // the summary carries probeError
+    return summary(registry.get(id));
+  }
+
   /** A key file must exist when the host is saved, so the form can say so next to the field. */
-  async function checkKeyFile(config: HostConfig) {
+  async function assertKeyFileReadable(config: HostConfig) {
     if (config.auth.method !== 'key') return;
     const problem = await keyFileProblem(config.auth.keyPath);
     if (problem) {
@@ -186,11 +201,11 @@ export function createHostService(deps: HostServiceDeps): HostService {
   return {
     list: () => registry.list().map(summary),
     async add(config) {
-      await checkKeyFile(config);
+      await assertKeyFileReadable(config);
       return summary(await registry.add(config));
     },
     async update(id, config) {
-      await checkKeyFile(config);
+      await assertKeyFileReadable(config);
       const before = registry.get(id);
       const record = await registry.update(id, config);
       // New address, user or credentials: the old connection no longer answers for this host.
@@ -200,6 +215,7 @@ export function createHostService(deps: HostServiceDeps): HostService {
         drop(id);
         await secrets.forget(id);
       }
+      if (before.transport !== record.transport) apiTransports.delete(id);
       announce(id);
       return summary(record);
     },
@@ -210,22 +226,36 @@ export function createHostService(deps: HostServiceDeps): HostService {
       if (removed) events.emit('hosts.removed', { id });
       return removed;
     },
-    async connect(id, secret) {
-      const record = registry.get(id);
-      if (secret) await secrets.set(id, secret.value, secret.remember);
-      try {
-        await connectionFor(record).connect();
-      } catch (error) {
-        // A refused secret must not be replayed on the next attempt.
-        if (error instanceof AppError && ['AUTH_FAILED', 'KEY_PASSPHRASE_WRONG'].includes(error.code)) await secrets.forget(id);
-        throw error;
-      }
-      await probe(id).catch(() => {}); // the summary carries probeError
-      return summary(registry.get(id));
-    },
+    connect,
     disconnect(id) {
+      const record = registry.get(id);
       connections.get(id)?.disconnect();
-      return summary(registry.get(id));
+      void registry.setConnectAtStart(id, false).catch((error: unknown) => deps.log?.warn(`Firedeck could not note that ${record.label} stays disconnected: ${String(error)}`));
+      return summary(record);
+    },
+    async connectAtStart() {
+      await Promise.all(
+        registry.list().filter((record) => record.connectAtStart !== false).map(async (record) => {
+          try {
+            const auth = await resolveAuth(record, authSources);
+            if (auth.method === 'pending') {
+              leftDisconnected.set(record.id, auth.reason.toShape());
+              announce(record.id);
+              return;
+            }
+            await connect(record.id);
+          } catch {
+            // The host's state carries the failure (or the host is gone).
+          }
+        }),
+      );
+    },
+    noteApiTransport(id, inUse, reason) {
+      const record = registry.get(id);
+      const next: ApiTransportInUse = { configured: record.transport, inUse, ...(reason ? { reason } : {}) };
+      if (JSON.stringify(apiTransports.get(id)) === JSON.stringify(next)) return;
+      apiTransports.set(id, next);
+      announce(id);
     },
     async trustKey(id, fingerprint, replace) {
       const record = registry.get(id);

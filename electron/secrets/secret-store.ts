@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { createJsonStore } from '../store/json-store.js';
-import { createSerialQueue } from '../store/serial-queue.js';
 import type { JsonStore } from '../store/json-store.js';
 
 /** Encrypts with a key the OS keeps (Electron's safeStorage: Keychain on macOS). */
@@ -23,32 +22,46 @@ export interface SecretStore {
 }
 
 const storedSchema = z.record(z.string(), z.string());
+type Remembered = Record<string, string>;
 
-export async function createSecretStore(options: { dataDir: string; cipher?: SecretCipher }): Promise<SecretStore> {
-  const { cipher } = options;
+/** secrets.json: the remembered secrets, each encrypted by the OS cipher (base64). */
+export function createSecretsFile(dataDir: string): JsonStore<Remembered> {
+  return createJsonStore({
+    dir: dataDir,
+    name: 'secrets.json',
+    schemaVersion: 1,
+    schema: storedSchema,
+    defaults: () => ({}),
+    recovery: {
+      what: 'Your remembered passwords',
+      consequence: 'forgot them',
+      remedy: 'Firedeck asks for each password or passphrase again when it connects; tick “Remember it” to keep it.',
+    },
+  });
+}
+
+/** Remembering needs both an OS cipher and the file; without a cipher (browser mode) nothing is kept. */
+export type SecretStoreOptions = { cipher: SecretCipher; file: JsonStore<Remembered> } | { cipher?: undefined; file?: undefined };
+
+export async function createSecretStore(options: SecretStoreOptions): Promise<SecretStore> {
+  const { cipher, file } = options;
   const session = new Map<string, string>();
-  const store: JsonStore<Record<string, string>> | undefined = cipher
-    ? createJsonStore({ dir: options.dataDir, name: 'secrets.json', schemaVersion: 1, schema: storedSchema, defaults: () => ({}) })
-    : undefined;
-  let remembered: Record<string, string> = store ? (await store.load()).data : {};
-  const changes = createSerialQueue();
+  if (file) await file.load();
+  const remembered = (): Remembered => (file ? file.current() : {});
 
   /** Applies `change` to the remembered secrets as they are when its turn comes. */
-  const persist = (change: (current: Record<string, string>) => Record<string, string>) =>
-    changes.run(async () => {
-      const next = change(remembered);
-      if (next === remembered) return;
-      await store!.save(next);
-      remembered = next;
-    });
+  const persist = async (change: (current: Remembered) => Remembered) => {
+    await file?.update((current) => ({ next: change(current), result: undefined }));
+  };
 
   return {
     canRemember: cipher !== undefined,
     async get(id) {
       const inMemory = session.get(id);
-      if (inMemory !== undefined || !cipher || !remembered[id]) return inMemory;
+      const stored = remembered()[id];
+      if (inMemory !== undefined || !cipher || !stored) return inMemory;
       try {
-        const secret = cipher.decrypt(Buffer.from(remembered[id], 'base64'));
+        const secret = cipher.decrypt(Buffer.from(stored, 'base64'));
         session.set(id, secret);
         return secret;
       } catch {
@@ -64,7 +77,7 @@ export async function createSecretStore(options: { dataDir: string; cipher?: Sec
     },
     async forget(id) {
       session.delete(id);
-      if (store) {
+      if (file) {
         await persist((current) => {
           if (!(id in current)) return current;
           const { [id]: _dropped, ...rest } = current;
@@ -72,6 +85,6 @@ export async function createSecretStore(options: { dataDir: string; cipher?: Sec
         });
       }
     },
-    isRemembered: (id) => id in remembered,
+    isRemembered: (id) => id in remembered(),
   };
 }

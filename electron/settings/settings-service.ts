@@ -1,9 +1,7 @@
 import { defaultSettings, settingsSchema } from '../../shared/channels/settings.js';
 import type { Settings } from '../../shared/channels/settings.js';
 import type { EventBus } from '../event-bus.js';
-import type { NoticeBoard } from '../app/notices.js';
 import { createJsonStore } from '../store/json-store.js';
-import { createSerialQueue } from '../store/serial-queue.js';
 import type { JsonStore } from '../store/json-store.js';
 
 export interface SettingsService {
@@ -25,38 +23,31 @@ export function createSettingsStore(dataDir: string): JsonStore<Partial<Settings
     schemaVersion: 1,
     schema: storedSettingsSchema,
     defaults: () => ({}),
+    recovery: {
+      what: 'Your settings file',
+      consequence: 'started with default settings',
+      remedy: 'Check your settings in Settings. Values you need can be copied back from the backup file.',
+    },
   });
 }
 
-export async function createSettingsService(deps: {
-  store: JsonStore<Partial<Settings>>;
-  events: EventBus;
-  notices: NoticeBoard;
-}): Promise<SettingsService> {
-  const { store, events, notices } = deps;
-  const loaded = await store.load();
-  if (loaded.recovered) {
-    notices.raise({
-      level: 'warning',
-      message: `Your settings file could not be read (${loaded.recovered.reason}). Firedeck kept it as ${loaded.recovered.backupName} in its data folder and started with default settings.`,
-      remedy: 'Check your settings in Settings. Values you need can be copied back from the backup file.',
-    });
-  }
-  let current: Settings = { ...defaultSettings, ...loaded.data };
+export async function createSettingsService(deps: { store: JsonStore<Partial<Settings>>; events: EventBus }): Promise<SettingsService> {
+  const { store, events } = deps;
+  await store.load();
+  const current = (): Settings => ({ ...defaultSettings, ...store.current() });
 
-  const changes = createSerialQueue();
   /** Each change applies to the settings as they are when its turn comes: none is lost. */
-  const replace = (change: (previous: Settings) => Settings) =>
-    changes.run(async () => {
-      const next = change(current);
-      await store.save(next);
-      current = next;
-      events.emit('settings.changed', current);
-      return current;
+  const replace = async (change: (previous: Settings) => Settings) => {
+    const next = await store.update((stored) => {
+      const whole = change({ ...defaultSettings, ...stored });
+      return { next: whole, result: whole };
     });
+    events.emit('settings.changed', next);
+    return next;
+  };
 
   return {
-    get: async () => current,
+    get: async () => current(),
     update: (patch) => replace((previous) => ({ ...previous, ...patch })),
     reset: () => replace(() => ({ ...defaultSettings })),
   };

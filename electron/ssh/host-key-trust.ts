@@ -3,11 +3,10 @@ import { AppError } from '../app-error.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { createSerialQueue } from '../store/serial-queue.js';
 import { fingerprintSha256, formatKnownHostsLine, keyTypeOf, lookupHostKey, parseKnownHosts } from './known-hosts.js';
-import type { KnownHostEntry } from './known-hosts.js';
+import type { HostKeyVerdict, KnownHostEntry } from './known-hosts.js';
 
-export type HostKeyVerdict = 'trusted' | 'changed' | 'unknown' | 'revoked';
-
-export interface HostKeyCheck {
+/** What the known_hosts files say about a key a host presented. */
+export interface HostKeyLookup {
   verdict: HostKeyVerdict;
   keyType: string;
   fingerprint: string;
@@ -24,7 +23,8 @@ export interface HostKeyCheck {
  * ~/.ssh/known_hosts; a revoked key in either file always blocks.
  */
 export interface HostKeyTrust {
-  check(host: string, port: number, key: Buffer): Promise<HostKeyCheck>;
+  /** Looks the key up; decides nothing and writes nothing. */
+  lookup(host: string, port: number, key: Buffer): Promise<HostKeyLookup>;
   /** Records `key` for host:port. Replacing a different key needs `replace`; a revoked key never. */
   trust(host: string, port: number, key: Buffer, options: { replace: boolean }): Promise<void>;
 }
@@ -44,7 +44,7 @@ export function createHostKeyTrust(options: { userKnownHostsFiles: string[]; app
   const sameTypeFor = (entries: KnownHostEntry[], host: string, port: number, keyType: string) =>
     entries.filter((e) => e.marker === null && e.keyType === keyType && lookupHostKey([e], host, port, e.key) === 'trusted');
 
-  async function check(host: string, port: number, key: Buffer): Promise<HostKeyCheck> {
+  async function lookup(host: string, port: number, key: Buffer): Promise<HostKeyLookup> {
     const keyType = keyTypeOf(key);
     const fingerprint = fingerprintSha256(key);
     const app = (await readEntries(options.appKnownHostsFile)).entries;
@@ -65,9 +65,9 @@ export function createHostKeyTrust(options: { userKnownHostsFiles: string[]; app
   const writes = createSerialQueue();
 
   return {
-    check,
+    lookup,
     trust: (host, port, key, { replace }) => writes.run(async () => {
-      const current = await check(host, port, key);
+      const current = await lookup(host, port, key);
       if (current.verdict === 'trusted') return;
       if (current.verdict === 'revoked') {
         throw new AppError('HOST_KEY_REVOKED', `The key ${current.fingerprint} is marked @revoked in a known_hosts file; Firedeck will not trust it.`, {

@@ -21,7 +21,8 @@ export interface KnownHostEntry {
   comment?: string;
 }
 
-export type HostKeyStatus = 'trusted' | 'changed' | 'unknown' | 'revoked';
+/** What known_hosts entries say about a host's key. */
+export type HostKeyVerdict = 'trusted' | 'changed' | 'unknown' | 'revoked';
 
 const DEFAULT_PORT = 22;
 const HASH_MAGIC = '|1|';
@@ -120,7 +121,7 @@ function parsePattern(text: string): HostPattern {
  * Classifies the key a server presented, the way OpenSSH's check_host_key does. A revoked key is refused for
  * every host, since revocation lists are usually written with a catch-all host field.
  */
-export function lookupHostKey(entries: KnownHostEntry[], host: string, port: number, key: Buffer): HostKeyStatus {
+export function lookupHostKey(entries: KnownHostEntry[], host: string, port: number, key: Buffer): HostKeyVerdict {
   if (entries.some((e) => e.marker === 'revoked' && e.key.equals(key))) return 'revoked';
 
   const type = keyTypeOf(key);

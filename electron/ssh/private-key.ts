@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { AppError } from '../app-error.js';
 import { sshUtils } from './ssh2.js';
 
@@ -19,6 +19,8 @@ export async function loadPrivateKey(path: string, passphrase?: string): Promise
   }
   const parsed = sshUtils.parseKey(data, passphrase);
   const failure = parsed instanceof Error ? parsed : Array.isArray(parsed) && parsed.length === 0 ? new Error('no key') : null;
+  const key = failure ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key && !key.isPrivateKey()) throw await publicKeyChosen(path);
   if (!failure) return data;
   if (/no passphrase given/i.test(failure.message)) {
     throw new AppError('KEY_PASSPHRASE_REQUIRED', `The key ${path} is protected by a passphrase.`, {
@@ -32,5 +34,16 @@ export async function loadPrivateKey(path: string, passphrase?: string): Promise
   }
   throw new AppError('KEY_INVALID', `${path} is not a private key Firedeck can use.`, {
     remedy: 'Choose the private key (for example ~/.ssh/id_ed25519), not its .pub file.',
+  });
+}
+
+/** The user picked `id_ed25519.pub`: say so, and name the private key beside it when there is one. */
+async function publicKeyChosen(path: string): Promise<AppError> {
+  const beside = path.endsWith('.pub') ? path.slice(0, -'.pub'.length) : undefined;
+  const privateBeside = beside !== undefined && (await access(beside).then(() => true, () => false));
+  return new AppError('KEY_INVALID', `${path} is a public key; Firedeck needs the private key to log in.`, {
+    remedy: privateBeside
+      ? `Choose ${beside} instead: it is the private key beside it.`
+      : 'Choose the private key: the file of the same name without .pub (for example ~/.ssh/id_ed25519).',
   });
 }

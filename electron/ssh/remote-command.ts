@@ -16,8 +16,10 @@ export function frameScript(script: string): FramedCommand {
   const nonce = randomBytes(8).toString('hex');
   const begin = `__FIREDECK_BEGIN_${nonce}__`;
   const end = `__FIREDECK_END_${nonce}__`;
-  // LC_ALL=C keeps error texts (strerror) in the English the parsers expect.
-  const framed = `LC_ALL=C; export LC_ALL; printf '%s\\n' ${begin}; ( ${script}\n); printf '\\n%s %s\\n' ${end} "$?"`;
+  // LC_ALL=C keeps error texts (strerror) in the English the parsers expect. umask 077: what
+  // Firedeck creates on a host (run directories, disks, memory snapshots, console logs) is
+  // private to the SSH user, whatever umask the login shell set.
+  const framed = `LC_ALL=C; export LC_ALL; umask 077; printf '%s\\n' ${begin}; ( ${script}\n); printf '\\n%s %s\\n' ${end} "$?"`;
   return {
     command: `exec /bin/sh -c ${shq(framed)}`,
     parse(stdout) {

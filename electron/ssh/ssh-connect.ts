@@ -1,5 +1,7 @@
 import { AppError } from '../app-error.js';
-import type { HostKeyCheck, HostKeyTrust } from './host-key-trust.js';
+import { assertAgentReachable } from './agent-socket.js';
+import { keyAuthHandler } from './key-auth.js';
+import type { HostKeyLookup, HostKeyTrust } from './host-key-trust.js';
 import { Client } from './ssh2.js';
 import type { ClientChannel, ConnectConfig, SshClient } from './ssh2.js';
 
@@ -9,7 +11,8 @@ export type ResolvedAuth =
    * is checked first, as OpenSSH does; when authentication then fails, `reason` is reported.
    */
   | { method: 'pending'; reason: AppError }
-  | { method: 'agent'; agentSocket: string }
+  /** `fromEnvironment`: the socket is SSH_AUTH_SOCK of the environment Firedeck started in. */
+  | { method: 'agent'; agentSocket: string; fromEnvironment?: boolean }
   | { method: 'key'; keyPath: string; privateKey: Buffer; passphrase?: string }
   | { method: 'password'; password: string };
 
@@ -28,7 +31,7 @@ export interface SshConnectOptions {
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
   /** Called with every host key checked, so the caller can offer to trust an unknown one. */
-  onHostKey?(target: { host: string; port: number }, key: Buffer, check: HostKeyCheck): void;
+  onHostKey?(target: { host: string; port: number }, key: Buffer, found: HostKeyLookup): void;
 }
 
 /** Errors the user must act on; retrying on their own would not help. */
@@ -58,7 +61,9 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions):
       jump.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => (error ? reject(error) : resolve(stream))),
     );
     const client = await connectDirect(target, options, sock);
+    // Each end takes the other down: the target is lost when its path through the jump host is.
     client.once('close', () => jump.end());
+    jump.once('close', () => client.destroy());
     return client;
   } catch (error) {
     jump.end();
@@ -70,9 +75,10 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions):
   }
 }
 
-function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: ClientChannel): Promise<SshClient> {
-  const { host, port } = target;
-  let keyCheck: HostKeyCheck | undefined;
+async function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: ClientChannel): Promise<SshClient> {
+  const { host, port, auth } = target;
+  if (auth.method === 'agent') await assertAgentReachable(auth.agentSocket, { fromEnvironment: auth.fromEnvironment });
+  let keyLookup: HostKeyLookup | undefined;
   let keyError: unknown;
   const client = new Client();
   const config: ConnectConfig = {
@@ -84,13 +90,13 @@ function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: Cli
     keepaliveCountMax: options.keepaliveCountMax ?? 3,
     tryKeyboard: false,
     ...(sock ? { sock } : {}),
-    ...authConfig(target.auth),
+    ...authConfig(target.user, auth),
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-      options.trust.check(host, port, key).then(
-        (check) => {
-          keyCheck = check;
-          options.onHostKey?.({ host, port }, key, check);
-          verify(check.verdict === 'trusted');
+      options.trust.lookup(host, port, key).then(
+        (found) => {
+          keyLookup = found;
+          options.onHostKey?.({ host, port }, key, found);
+          verify(found.verdict === 'trusted');
         },
         (error: unknown) => {
           keyError = error;
@@ -100,57 +106,63 @@ function connectDirect(target: SshTarget, options: SshConnectOptions, sock?: Cli
     },
   };
   return new Promise((resolve, reject) => {
-    const fail = (error: Error & { level?: string; code?: string }) => {
-      client.removeAllListeners('ready');
+    let settled = false;
+    // ssh2 may emit 'error' more than once (an agent failure, then "all methods failed"; a
+    // keepalive timeout long after 'ready'), so this listener stays for the client's whole life.
+    // Before 'ready' the first error decides; after it, 'close' follows and the owner of the
+    // connection reports the loss.
+    client.on('error', (error: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
       client.end();
-      reject(keyError instanceof AppError ? keyError : hostKeyError(target, keyCheck) ?? connectError(target, error));
-    };
+      reject(keyError instanceof AppError ? keyError : hostKeyError(target, keyLookup) ?? connectError(target, error));
+    });
     client.once('ready', () => {
-      client.removeListener('error', fail);
+      if (settled) return;
+      settled = true;
       // API calls and console keystrokes are small request/response messages: Nagle's
       // algorithm would hold them back waiting for ACKs (OpenSSH sets TCP_NODELAY the same way).
       client.setNoDelay(true);
       resolve(client);
     });
-    client.once('error', fail);
     client.connect(config);
   });
 }
 
-function authConfig(auth: ResolvedAuth): Partial<ConnectConfig> {
+function authConfig(username: string, auth: ResolvedAuth): Partial<ConnectConfig> {
   switch (auth.method) {
     case 'pending':
       return {};
     case 'agent':
       return { agent: auth.agentSocket };
     case 'key':
-      return { privateKey: auth.privateKey, ...(auth.passphrase !== undefined ? { passphrase: auth.passphrase } : {}) };
+      return { authHandler: keyAuthHandler(username, auth.privateKey, auth.passphrase) };
     case 'password':
       return { password: auth.password };
   }
 }
 
-function hostKeyError(target: SshTarget, check: HostKeyCheck | undefined): AppError | null {
-  if (!check || check.verdict === 'trusted') return null;
+function hostKeyError(target: SshTarget, found: HostKeyLookup | undefined): AppError | null {
+  if (!found || found.verdict === 'trusted') return null;
   const where = target.port === 22 ? target.host : `${target.host}:${target.port}`;
-  const details = { host: target.host, port: target.port, keyType: check.keyType, fingerprint: check.fingerprint, knownFingerprints: check.knownFingerprints, source: check.source };
-  switch (check.verdict) {
+  const details = { host: target.host, port: target.port, keyType: found.keyType, fingerprint: found.fingerprint, knownFingerprints: found.knownFingerprints, source: found.source };
+  switch (found.verdict) {
     case 'unknown':
-      return new AppError('HOST_KEY_UNKNOWN', `Firedeck has not seen the host key of ${where} before (${check.keyType} ${check.fingerprint}).`, {
+      return new AppError('HOST_KEY_UNKNOWN', `Firedeck has not seen the host key of ${where} before (${found.keyType} ${found.fingerprint}).`, {
         remedy: 'Check that this fingerprint is the host’s (on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then trust it.',
         details,
       });
     case 'changed':
       return new AppError(
         'HOST_KEY_CHANGED',
-        `The host key of ${where} has changed: it now presents ${check.fingerprint}, not the key on record. Someone may be intercepting the connection (a man-in-the-middle attack), or the host was reinstalled. Nothing was sent to it.`,
+        `The host key of ${where} has changed: it now presents ${found.fingerprint}, not the key on record. Someone may be intercepting the connection (a man-in-the-middle attack), or the host was reinstalled. Nothing was sent to it.`,
         {
           remedy: 'Do not connect until the host’s administrator has confirmed the new fingerprint. If the change is expected, replace the stored key.',
           details,
         },
       );
     case 'revoked':
-      return new AppError('HOST_KEY_REVOKED', `${where} presents a host key that is marked @revoked in a known_hosts file (${check.fingerprint}). Nothing was sent to it.`, {
+      return new AppError('HOST_KEY_REVOKED', `${where} presents a host key that is marked @revoked in a known_hosts file (${found.fingerprint}). Nothing was sent to it.`, {
         remedy: 'Treat this host as compromised until its administrator issues a new key.',
         details,
       });

@@ -126,6 +126,18 @@ export function selectHostList(state: AppState): HostSummary[] {
   return Object.values(state.hosts.byId).sort((a, b) => a.label.localeCompare(b.label) || a.address.localeCompare(b.address));
 }
 
+/**
+ * What went wrong with a host, for its row and page: the last failed request, else why its
+ * connection is down (failed, reconnecting, or left disconnected at start for lack of a secret).
+ */
+export function hostFailure(host: HostSummary, lastError?: AppErrorShape): AppErrorShape | undefined {
+  if (lastError) return lastError;
+  const { connection } = host;
+  if (connection.state === 'failed' || connection.state === 'reconnecting') return connection.error;
+  if (connection.state === 'disconnected') return connection.reason;
+  return undefined;
+}
+
 export function connectionLabel(connection: ConnectionState): string {
   switch (connection.state) {
     case 'connected':
@@ -137,7 +149,7 @@ export function connectionLabel(connection: ConnectionState): string {
     case 'failed':
       return 'Not connected';
     case 'disconnected':
-      return 'Disconnected';
+      return connection.reason ? 'Not connected' : 'Disconnected';
   }
 }
 

@@ -30,20 +30,31 @@ export const userSchema = z
     message: "A user name has 1 to 32 letters, digits, '.', '_' or '-', and does not start with '-' or '.'.",
   });
 
-/** `[user@]host[:port]`, as in OpenSSH's ProxyJump (one hop). */
+export interface ProxyJump {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+/**
+ * `[user@]host[:port]`, as in OpenSSH's ProxyJump (one hop); an IPv6 address goes in brackets
+ * (`[2001:db8::1]:22`). Null for anything else. The one parser for ProxyJump values.
+ */
+export function parseProxyJump(value: string): ProxyJump | null {
+  const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value.trim());
+  if (!match) return null;
+  const [, user, bracketed = '', port] = match;
+  const host = bracketed.replace(/^\[|\]$/g, '');
+  if (user !== undefined && !userSchema.safeParse(user).success) return null;
+  if (!isValidAddress(host)) return null;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return null;
+  return { ...(user !== undefined ? { user } : {}), host, ...(port !== undefined ? { port: Number(port) } : {}) };
+}
+
 export const proxyJumpSchema = z
   .string()
   .trim()
-  .refine(
-    (value) => {
-      const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
-      if (!match) return false;
-      const [, user, host = '', port] = match;
-      const portOk = port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-      return (user === undefined || userSchema.safeParse(user).success) && isValidAddress(host.replace(/^\[|\]$/g, '')) && portOk;
-    },
-    { message: 'A jump host looks like user@bastion.example.com:22 (user and port optional).' },
-  );
+  .refine((value) => parseProxyJump(value) !== null, { message: 'A jump host looks like user@bastion.example.com:22 (user and port optional).' });
 
 const localPath = z.string().trim().min(1, { message: 'Choose a file.' }).max(4096).refine((p) => !p.includes('\0'), { message: 'A path cannot contain a NUL byte.' });
 
@@ -58,9 +69,22 @@ export const authSchema = z.discriminatedUnion('method', [
 ]);
 export type HostAuth = z.output<typeof authSchema>;
 
-/** How the app reaches each microVM's Firecracker API socket on this host (see DESIGN §4). */
-export const transportSchema = z.enum(['ssh-unix', 'ssh-tcp', 'tcp', 'unix']);
+/**
+ * How the app reaches each microVM's Firecracker API socket on this host. `ssh-unix`: an SSH
+ * stream-local channel straight to the socket (no port anywhere). `ssh-exec`: for sshd that
+ * forbids forwarding, an SSH exec channel per API connection relaying stdio to the socket
+ * (no port either). `tcp`: a socat port on the host's LAN address, which anyone who reaches the
+ * host can use (the API has no authentication). `unix`: the socket itself, when Firedeck runs
+ * on the KVM host.
+ */
+export const transportSchema = z.enum(['ssh-unix', 'ssh-exec', 'tcp', 'unix']);
 export type FirecrackerTransport = z.infer<typeof transportSchema>;
+
+/**
+ * The transport as stored in hosts.json: `ssh-tcp` (a socat port on the host's loopback, open
+ * to every local user of the host) was replaced by `ssh-exec`, so a stored one reads as that.
+ */
+export const storedTransportSchema = z.preprocess((value) => (value === 'ssh-tcp' ? 'ssh-exec' : value), transportSchema);
 
 export const hostInputSchema = z
   .object({
@@ -79,10 +103,17 @@ export type HostConfig = z.output<typeof hostInputSchema>;
 export interface HostRecord extends HostConfig {
   id: string;
   createdAt: string;
+  /**
+   * Connect when the backend starts (absent: yes). Cleared by Disconnect, set again by Connect,
+   * so hosts that were connected come back after a restart. Hosts that need a password or
+   * passphrase not remembered stay disconnected at start, with the reason.
+   */
+  connectAtStart?: boolean;
 }
 
 export type ConnectionState =
-  | { state: 'disconnected' }
+  /** `reason`: why it was not connected on its own, e.g. SECRET_REQUIRED at start. */
+  | { state: 'disconnected'; reason?: AppErrorShape }
   | { state: 'connecting' }
   | { state: 'connected'; since: string }
   /** The connection dropped; Firedeck retries on its own. */
@@ -119,8 +150,24 @@ export interface HostProbe {
   kvm: { verdict: KvmVerdict; detail: string; remedy?: string };
 }
 
+/** The API transport the microVM service really uses on a host, beside the one configured. */
+export interface ApiTransportInUse {
+  configured: FirecrackerTransport;
+  inUse: FirecrackerTransport;
+  /** Why it differs from the configured one, e.g. "sshd forbids stream-local forwarding". */
+  reason?: string;
+}
+
 export interface HostSummary extends HostRecord {
   connection: ConnectionState;
+  /**
+   * When the host last answered (its connection came up, or a command on it completed), as an
+   * ISO time; absent if it has not been connected since the backend started. While the host is
+   * not connected, this is what "last seen" means for it and its microVMs.
+   */
+  lastConnectedAt?: string;
+  /** Set by the microVM service once it has reached the API on this host; absent before. */
+  apiTransport?: ApiTransportInUse;
   probe?: HostProbe;
   /** Why the last probe failed, when it did. */
   probeError?: AppErrorShape;

@@ -4,14 +4,15 @@ import { expect, test } from './fixtures';
 import { HostsPage } from './pages/hosts-page';
 
 let host: TestHost;
+let rekeyed: TestHost;
 let users: TestUsers;
 
 test.beforeAll(async () => {
   users = await ensureTestUsers();
-  host = await startTestHost({ address: '127.0.0.4' });
+  [host, rekeyed] = await Promise.all([startTestHost({ address: '127.0.0.4' }), startTestHost({ address: '127.0.0.76' })]);
 });
 test.afterAll(async () => {
-  await host.stop();
+  await Promise.all([host.stop(), rekeyed.stop()]);
 });
 
 test('a new user adds a host, trusts its key, and sees its probe', async ({ app }) => {
@@ -75,4 +76,27 @@ test('the list shows a host dropping and coming back', async ({ app }) => {
   await expect(row).toContainText('Reconnecting');
   await host.start();
   await expect(row).toContainText('Connected', { timeout: 20_000 });
+});
+
+test('the changed-key dialog shows the whole fingerprint, even one with no + or / to wrap at', async ({ app }) => {
+  const { page } = app;
+  const hosts = new HostsPage(page);
+  await hosts.addHost({ name: 'reinstalled', address: rekeyed.address, port: String(rekeyed.port), user: users.key.name, keyPath: users.key.keyPath });
+  await hosts.trustKey(await rekeyed.fingerprint());
+  await hosts.disconnect();
+  // A new host key whose fingerprint is letters and digits only: one long word.
+  for (let i = 0; i < 60 && /[+/]/.test(await rekeyed.fingerprint()); i++) await rekeyed.replaceHostKey();
+  const fingerprint = await rekeyed.fingerprint();
+  expect(fingerprint).not.toMatch(/[+/]/);
+
+  await hosts.connect();
+  const dialog = hosts.dialog(/host key of .* has changed/);
+  await expect(dialog).toBeVisible();
+  const shown = dialog.locator('.fingerprint').first();
+  await expect(shown).toHaveText(fingerprint);
+  // Nothing is cut off at the dialog's edge, and nothing needs scrolling sideways to be read.
+  const body = dialog.locator('.dialog-body');
+  for (const part of [shown, dialog.getByText(/has changed: it now presents/), dialog.getByText(/Do not connect until/)]) expect(await hosts.fitsWithin(part, body)).toBe(true);
+  await page.screenshot({ path: test.info().outputPath('host-key-changed.png') });
+  await dialog.getByRole('button', { name: 'Do not connect' }).click();
 });

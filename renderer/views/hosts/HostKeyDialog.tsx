@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AppErrorShape } from '../../../shared/errors';
 import { Dialog } from '../../components/Dialog';
 import { code } from '../../../shared/error-codes';
+import '../../styles/hosts.css';
 
 interface KeyDetails {
   host: string;
@@ -49,13 +50,15 @@ export function HostKeyDialog({ error, onTrust, onClose }: { error: AppErrorShap
           </>
         }
       >
-        <p>Firedeck has not connected to this host before. It presents this key:</p>
-        {fingerprint}
-        <p className="muted">
-          Compare the fingerprint with the one the host’s administrator gives you, or with the output of{' '}
-          <code>ssh-keygen -lf /etc/ssh/ssh_host_{key.keyType.replace(/^ssh-|^ecdsa-sha2-.*$/, '') || 'ecdsa'}_key.pub</code> on the host. Trust it only if
-          they match.
-        </p>
+        <div className="host-key">
+          <p>Firedeck has not connected to this host before. It presents this key:</p>
+          {fingerprint}
+          <p className="muted">
+            Compare the fingerprint with the one the host’s administrator gives you, or with the output of{' '}
+            <code>ssh-keygen -lf /etc/ssh/ssh_host_{key.keyType.replace(/^ssh-|^ecdsa-sha2-.*$/, '') || 'ecdsa'}_key.pub</code> on the host. Trust it only if
+            they match.
+          </p>
+        </div>
       </Dialog>
     );
   }
@@ -79,16 +82,18 @@ export function HostKeyDialog({ error, onTrust, onClose }: { error: AppErrorShap
         </>
       }
     >
-      <p>
-        <strong>{error.message}</strong>
-      </p>
-      {fingerprint}
-      {error.remedy && <p className="muted">{error.remedy}</p>}
-      {!revoked && (
-        <label className="checkbox">
-          <input type="checkbox" checked={verified} onChange={(event) => setVerified(event.target.checked)} />I have confirmed the new fingerprint with the host’s administrator
-        </label>
-      )}
+      <div className="host-key">
+        <p>
+          <strong>{error.message}</strong>
+        </p>
+        {fingerprint}
+        {error.remedy && <p className="muted">{error.remedy}</p>}
+        {!revoked && (
+          <label className="checkbox">
+            <input type="checkbox" checked={verified} onChange={(event) => setVerified(event.target.checked)} />I have confirmed the new fingerprint with the host’s administrator
+          </label>
+        )}
+      </div>
     </Dialog>
   );
 }

@@ -65,4 +65,21 @@ export class HostsPage {
   async backToList(): Promise<void> {
     await this.page.getByRole('button', { name: '← All hosts' }).click();
   }
+
+  /** Connects the open host from its page. */
+  async connect(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Disconnect' }).click();
+    await expect(this.page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible();
+  }
+
+  /** Whether every part of `inner` lies inside `outer` horizontally, and `outer` scrolls nothing sideways. */
+  async fitsWithin(inner: Locator, outer: Locator): Promise<boolean> {
+    const [a, b] = [await inner.boundingBox(), await outer.boundingBox()];
+    const scrolls = await outer.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+    return a !== null && b !== null && a.x >= b.x && a.x + a.width <= b.x + b.width + 0.5 && !scrolls;
+  }
 }

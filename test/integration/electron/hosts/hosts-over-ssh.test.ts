@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HostInput, HostSummary } from '../../../../shared/channels/hosts';
@@ -150,9 +151,12 @@ describe('a live connection', () => {
     const host = await addTrusted(keyHost(hostB));
     await t.call('hosts.connect', { id: host.id });
     const connection = t.core.hosts.connection(host.id);
-    const running = connection.exec('sleep 10; echo done').then(() => null, (error: unknown) => error);
+    // The command says it has started by leaving a file (the test host shares this filesystem).
+    const started = `/tmp/firedeck-running-${randomUUID()}`;
+    const running = connection.exec(`touch '${started}'; sleep 10; echo done`).then(() => null, (error: unknown) => error);
     const reconnecting = t.nextEvent('hosts.changed', (h) => h.id === host.id && h.connection.state === 'reconnecting');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect.poll(() => existsSync(started), { timeout: 10_000 }).toBe(true);
+    await rm(started, { force: true });
     await hostB.kill();
     expect(await running).toMatchObject({ code: 'SSH_CONNECTION_LOST', message: expect.stringContaining('may or may not have finished') });
     expect((await reconnecting).connection).toMatchObject({ state: 'reconnecting', error: { code: 'SSH_CONNECTION_LOST' } });

@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretStore } from '../../../../electron/secrets/secret-store';
+import { createSecretStore, createSecretsFile } from '../../../../electron/secrets/secret-store';
 import type { SecretCipher } from '../../../../electron/secrets/secret-store';
 import { makeTempDir } from '../../../support/temp-dir';
 
@@ -41,12 +41,15 @@ beforeEach(async () => {
 });
 afterEach(() => dir.cleanup());
 
+/** The store as createCore builds it: with the OS cipher and secrets.json, or (browser mode) neither. */
+const open = (cipher?: SecretCipher) => createSecretStore(cipher ? { cipher, file: createSecretsFile(dir.path) } : {});
+
 const secretsFile = () => join(dir.path, 'secrets.json');
 const readSecretsFile = () => readFile(secretsFile(), 'utf8');
 
 describe('createSecretStore without an OS cipher (browser mode)', () => {
   it('cannot remember, keeps secrets for the session only, and writes nothing', async () => {
-    const store = await createSecretStore({ dataDir: dir.path });
+    const store = await open();
     expect(store.canRemember).toBe(false);
 
     await store.set('host-1', SECRET, true);
@@ -54,12 +57,12 @@ describe('createSecretStore without an OS cipher (browser mode)', () => {
     expect(store.isRemembered('host-1')).toBe(false);
     expect(await readdir(dir.path)).toEqual([]);
 
-    const next = await createSecretStore({ dataDir: dir.path });
+    const next = await open();
     expect(await next.get('host-1')).toBeUndefined();
   });
 
   it('forgets a session secret', async () => {
-    const store = await createSecretStore({ dataDir: dir.path });
+    const store = await open();
     await store.set('host-1', SECRET, false);
     await store.forget('host-1');
     expect(await store.get('host-1')).toBeUndefined();
@@ -69,11 +72,11 @@ describe('createSecretStore without an OS cipher (browser mode)', () => {
 
 describe('createSecretStore with an OS cipher', () => {
   it('can remember', async () => {
-    expect((await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() })).canRemember).toBe(true);
+    expect((await open(fakeCipher())).canRemember).toBe(true);
   });
 
   it('keeps a remembered secret across a restart, encrypted on disk and private to the user', async () => {
-    const first = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const first = await open(fakeCipher());
     await first.set('host-1', SECRET, true);
     expect(first.isRemembered('host-1')).toBe(true);
 
@@ -88,7 +91,7 @@ describe('createSecretStore with an OS cipher', () => {
     expect((await stat(secretsFile())).mode & 0o777).toBe(0o600);
 
     const cipher = fakeCipher();
-    const second = await createSecretStore({ dataDir: dir.path, cipher });
+    const second = await open(cipher);
     expect(second.isRemembered('host-1')).toBe(true);
     expect(await second.get('host-1')).toBe(SECRET);
     expect(cipher.calls.decrypt).toBe(1);
@@ -99,29 +102,29 @@ describe('createSecretStore with an OS cipher', () => {
 
   it('does not write a secret the user did not ask to remember', async () => {
     const cipher = fakeCipher();
-    const store = await createSecretStore({ dataDir: dir.path, cipher });
+    const store = await open(cipher);
     await store.set('host-1', SECRET, false);
     expect(await store.get('host-1')).toBe(SECRET);
     expect(store.isRemembered('host-1')).toBe(false);
     expect(cipher.calls.encrypt).toBe(0);
     expect(await readdir(dir.path)).toEqual([]);
 
-    const next = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const next = await open(fakeCipher());
     expect(await next.get('host-1')).toBeUndefined();
   });
 
   it('keeps secrets of different hosts apart', async () => {
-    const store = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const store = await open(fakeCipher());
     await store.set('host-1', 'one', true);
     await store.set('host-2', 'two', true);
-    const next = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const next = await open(fakeCipher());
     expect(await next.get('host-1')).toBe('one');
     expect(await next.get('host-2')).toBe('two');
     expect(await next.get('host-3')).toBeUndefined();
   });
 
   it('forget removes the secret from memory and from disk, and keeps the others', async () => {
-    const store = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const store = await open(fakeCipher());
     await store.set('host-1', SECRET, true);
     await store.set('host-2', 'other', true);
     const encryptedHost1 = (JSON.parse(await readSecretsFile()) as { data: Record<string, string> }).data['host-1'];
@@ -134,53 +137,53 @@ describe('createSecretStore with an OS cipher', () => {
     expect(onDisk).not.toContain('host-1');
     expect(onDisk).not.toContain(encryptedHost1 ?? '<none>');
 
-    const next = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const next = await open(fakeCipher());
     expect(await next.get('host-1')).toBeUndefined();
     expect(next.isRemembered('host-1')).toBe(false);
     expect(await next.get('host-2')).toBe('other');
   });
 
   it('replaces a remembered secret when a new one is remembered', async () => {
-    const store = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const store = await open(fakeCipher());
     await store.set('host-1', 'old-password', true);
     await store.set('host-1', 'new-password', true);
-    const next = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const next = await open(fakeCipher());
     expect(await next.get('host-1')).toBe('new-password');
   });
 
   it('returns undefined when the stored secret cannot be decrypted, so the user is asked again', async () => {
-    const first = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const first = await open(fakeCipher());
     await first.set('host-1', SECRET, true);
 
-    const afterKeyChange = await createSecretStore({ dataDir: dir.path, cipher: brokenCipher });
+    const afterKeyChange = await open(brokenCipher);
     expect(await afterKeyChange.get('host-1')).toBeUndefined();
 
     // Entering it again works and is remembered again.
-    const fresh = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const fresh = await open(fakeCipher());
     await fresh.set('host-1', 'again', true);
-    expect(await (await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() })).get('host-1')).toBe('again');
+    expect(await (await open(fakeCipher())).get('host-1')).toBe('again');
   });
 
   it('keeps every secret when several are remembered at the same time', async () => {
-    const store = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const store = await open(fakeCipher());
     // E.g. the user connects to several hosts at once and ticks "remember" for each.
     await Promise.all([store.set('host-1', 'one', true), store.set('host-2', 'two', true), store.set('host-3', 'three', true)]);
     expect(['host-1', 'host-2', 'host-3'].map((id) => store.isRemembered(id))).toEqual([true, true, true]);
-    const next = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const next = await open(fakeCipher());
     expect(await Promise.all(['host-1', 'host-2', 'host-3'].map((id) => next.get(id)))).toEqual(['one', 'two', 'three']);
   });
 
   it('does not bring back a secret forgotten while another one was being remembered', async () => {
-    const store = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const store = await open(fakeCipher());
     await store.set('host-1', 'one', true);
     await Promise.all([store.forget('host-1'), store.set('host-2', 'two', true)]);
-    const next = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const next = await open(fakeCipher());
     expect(await next.get('host-1')).toBeUndefined();
     expect(await next.get('host-2')).toBe('two');
   });
 
   it('forgetting an unknown id writes nothing', async () => {
-    const store = await createSecretStore({ dataDir: dir.path, cipher: fakeCipher() });
+    const store = await open(fakeCipher());
     await store.forget('nobody');
     expect(await readdir(dir.path)).toEqual([]);
   });

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../../shared/channels/settings';
 import type { EventMap, EventName } from '../../../../shared/events';
-import { createNoticeBoard } from '../../../../electron/app/notices';
 import { createEventBus } from '../../../../electron/event-bus';
 import { createSettingsService, createSettingsStore } from '../../../../electron/settings/settings-service';
 import { makeTempDir } from '../../../support/temp-dir';
@@ -18,9 +17,9 @@ async function service() {
   const events = createEventBus();
   const seen: { event: EventName; payload: EventMap[EventName] }[] = [];
   events.subscribe((event, payload) => seen.push({ event, payload }));
-  const notices = createNoticeBoard(events);
-  const settings = await createSettingsService({ store: createSettingsStore(dir.path), events, notices });
-  return { settings, notices, seen };
+  const store = createSettingsStore(dir.path);
+  const settings = await createSettingsService({ store, events });
+  return { settings, store, seen };
 }
 
 describe('settings service', () => {
@@ -41,15 +40,20 @@ describe('settings service', () => {
     expect(await (await service()).settings.get()).toEqual({ ...defaultSettings, theme: 'light' });
   });
 
-  it('tells the user when the settings file was unreadable and where the backup is', async () => {
+  it('starts from defaults when the settings file was unreadable, and reports where the backup is', async () => {
     await writeFile(join(dir.path, 'settings.json'), '{ this is not json');
-    const { settings, notices } = await service();
+    const { settings, store } = await service();
     expect(await settings.get()).toEqual(defaultSettings);
-    const [notice] = notices.list();
     const backup = (await readdir(dir.path)).find((name) => name.startsWith('settings.corrupt-'));
     expect(backup).toBeDefined();
-    expect(notice).toMatchObject({ level: 'warning' });
-    expect(notice!.message).toContain(backup!);
-    expect(notice!.message).toContain('not valid JSON');
+    const { recovered } = await store.load();
+    expect(recovered?.message).toBe(`Your settings file could not be read (it is not valid JSON). Firedeck kept it as ${backup} in its data folder and started with default settings.`);
+    expect(recovered?.remedy).toContain('Settings');
+  });
+
+  it('keeps every one of several updates made at once', async () => {
+    const { settings } = await service();
+    await Promise.all([settings.update({ theme: 'dark' }), settings.update({ firecrackerVersion: 'v1.13.1' })]);
+    expect(await (await service()).settings.get()).toMatchObject({ theme: 'dark', firecrackerVersion: 'v1.13.1' });
   });
 });

@@ -189,3 +189,88 @@ describe('createChannelLimiter', () => {
     expect([limiter.active, limiter.waiting]).toEqual([0, 0]);
   });
 });
+
+describe('learning the host’s session limit', () => {
+  /** Opens `n` slots at once, as a burst of commands does; the host accepts the first `allowed`. */
+  async function burst(limiter: ChannelLimiter, n: number, allowed: number) {
+    const slots = await Promise.all(Array.from({ length: n }, () => limiter.acquire()));
+    slots.forEach((slot, i) => (i < allowed ? slot.opened() : slot.refused()));
+    return slots;
+  }
+
+  it('keeps the assumed bound after one refusal (sshd may free a closed session a moment late)', async () => {
+    const limiter = createChannelLimiter(8);
+    await burst(limiter, 3, 2);
+    expect([limiter.limit, limiter.learned, limiter.peak]).toEqual([8, false, 2]);
+  });
+
+  it('lowers the bound to the sessions the host accepted at once when the same slot is refused again', async () => {
+    const limiter = createChannelLimiter(8);
+    const slots = await burst(limiter, 8, 2);
+    const retried = slots[5]!;
+    retried.retry();
+    retried.refused();
+    expect([limiter.limit, limiter.learned, limiter.peak]).toEqual([2, true, 2]);
+    // Refused work gives its slot back; newcomers now wait until fewer than two are in use.
+    for (const slot of slots.slice(2)) slot.release();
+    expect(limiter.active).toBe(2);
+    let started = false;
+    const next = limiter.acquire().then((slot) => {
+      started = true;
+      return slot;
+    });
+    await settle();
+    expect(started).toBe(false);
+    slots[0]!.release();
+    (await next).release();
+    expect(started).toBe(true);
+  });
+
+  it('counts sessions sent before a refusal as accepted even before their answer arrives', async () => {
+    const limiter = createChannelLimiter(8);
+    const slots = await Promise.all(Array.from({ length: 4 }, () => limiter.acquire()));
+    // The host answered the first three with "open", but only the refusal of the fourth has arrived.
+    slots[3]!.refused();
+    slots[3]!.retry();
+    slots[3]!.refused();
+    expect(limiter.limit).toBe(3);
+  });
+
+  it('never learns a bound below one', async () => {
+    const limiter = createChannelLimiter(4);
+    const slot = await limiter.acquire();
+    slot.refused();
+    slot.retry();
+    slot.refused();
+    expect(limiter.limit).toBe(1);
+  });
+
+  it('gives a retry its slot ahead of work that waited longer', async () => {
+    const limiter = createChannelLimiter(1);
+    const first = await limiter.acquire();
+    const order: string[] = [];
+    const waiting = limiter.acquire().then((slot) => {
+      order.push('waiting');
+      slot.release();
+    });
+    const retry = limiter.acquire({ front: true }).then((slot) => {
+      order.push('retry');
+      slot.release();
+    });
+    first.release();
+    await Promise.all([waiting, retry]);
+    expect(order).toEqual(['retry', 'waiting']);
+  });
+
+  it('tryAcquire takes a free slot at once, and none while work waits or the bound is reached', async () => {
+    const limiter = createChannelLimiter(1);
+    const slot = limiter.tryAcquire();
+    expect(slot).toBeDefined();
+    expect(limiter.tryAcquire()).toBeUndefined();
+    const waiting = limiter.acquire();
+    slot!.release();
+    expect(limiter.tryAcquire()).toBeUndefined(); // the waiter has it
+    (await waiting).release();
+    expect(limiter.tryAcquire()).toBeDefined();
+  });
+});

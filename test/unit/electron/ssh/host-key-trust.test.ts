@@ -66,7 +66,7 @@ function sshKeygenFind(name: string, file: string): { found: boolean; lines: str
 describe('createHostKeyTrust', () => {
   it('reports an unknown host, trusts it on request, and writes a line OpenSSH can read', async () => {
     const trust = trustStore();
-    const before = await trust.check(HOST, PORT, keys.current.blob);
+    const before = await trust.lookup(HOST, PORT, keys.current.blob);
     expect(before).toEqual({
       verdict: 'unknown',
       keyType: 'ssh-ed25519',
@@ -76,9 +76,9 @@ describe('createHostKeyTrust', () => {
     });
 
     await trust.trust(HOST, PORT, keys.current.blob, { replace: false });
-    expect(await trust.check(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'trusted', source: 'firedeck' });
+    expect(await trust.lookup(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'trusted', source: 'firedeck' });
     // A fresh instance reads it back from disk.
-    expect((await trustStore().check(HOST, PORT, keys.current.blob)).verdict).toBe('trusted');
+    expect((await trustStore().lookup(HOST, PORT, keys.current.blob)).verdict).toBe('trusted');
 
     const found = sshKeygenFind(BRACKETED, appFile);
     expect(found.found).toBe(true);
@@ -96,9 +96,9 @@ describe('createHostKeyTrust', () => {
   it('trusts a key only for the port it was trusted on', async () => {
     const trust = trustStore();
     await trust.trust(HOST, PORT, keys.current.blob, { replace: false });
-    expect((await trust.check(HOST, 22, keys.current.blob)).verdict).toBe('unknown');
-    expect((await trust.check(HOST, 2223, keys.current.blob)).verdict).toBe('unknown');
-    expect((await trust.check('127.0.0.10', PORT, keys.current.blob)).verdict).toBe('unknown');
+    expect((await trust.lookup(HOST, 22, keys.current.blob)).verdict).toBe('unknown');
+    expect((await trust.lookup(HOST, 2223, keys.current.blob)).verdict).toBe('unknown');
+    expect((await trust.lookup('127.0.0.10', PORT, keys.current.blob)).verdict).toBe('unknown');
   });
 
   it('does not add a second line when trusting a key twice', async () => {
@@ -114,8 +114,8 @@ describe('createHostKeyTrust', () => {
     expect(readFileSync(userFile, 'utf8')).toMatch(/^\|1\|/);
 
     const trust = trustStore();
-    expect(await trust.check(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'trusted', source: 'user' });
-    expect(await trust.check('other.example.com', 22, keys.other.blob)).toMatchObject({ verdict: 'trusted', source: 'user' });
+    expect(await trust.lookup(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'trusted', source: 'user' });
+    expect(await trust.lookup('other.example.com', 22, keys.other.blob)).toMatchObject({ verdict: 'trusted', source: 'user' });
     await trust.trust(HOST, PORT, keys.current.blob, { replace: false });
     expect(existsSync(appFile)).toBe(false);
   });
@@ -124,7 +124,7 @@ describe('createHostKeyTrust', () => {
     const second = join(dir.path, 'ssh', 'known_hosts2');
     await writeFile(second, `${line(BRACKETED, keys.current)}\n`);
     const trust = trustStore([join(dir.path, 'ssh', 'missing'), userFile, second]);
-    expect((await trust.check(HOST, PORT, keys.current.blob)).verdict).toBe('trusted');
+    expect((await trust.lookup(HOST, PORT, keys.current.blob)).verdict).toBe('trusted');
   });
 
   describe('a key that changed in the user’s known_hosts', () => {
@@ -134,7 +134,7 @@ describe('createHostKeyTrust', () => {
     beforeEach(() => writeFile(userFile, userText()));
 
     it('is reported as changed, with the fingerprint on record', async () => {
-      expect(await trustStore().check(HOST, PORT, keys.current.blob)).toEqual({
+      expect(await trustStore().lookup(HOST, PORT, keys.current.blob)).toEqual({
         verdict: 'changed',
         keyType: 'ssh-ed25519',
         fingerprint: keys.current.sshKeygenFingerprint,
@@ -150,7 +150,7 @@ describe('createHostKeyTrust', () => {
         remedy: expect.any(String),
       });
       expect(existsSync(appFile)).toBe(false);
-      expect((await trustStore().check(HOST, PORT, keys.current.blob)).verdict).toBe('changed');
+      expect((await trustStore().lookup(HOST, PORT, keys.current.blob)).verdict).toBe('changed');
     });
 
     it('with replace, wins from then on while the user’s file stays byte-for-byte the same', async () => {
@@ -160,9 +160,9 @@ describe('createHostKeyTrust', () => {
       await trustStore().trust(HOST, PORT, keys.current.blob, { replace: true });
 
       const trust = trustStore();
-      expect(await trust.check(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'trusted', source: 'firedeck', knownFingerprints: [] });
+      expect(await trust.lookup(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'trusted', source: 'firedeck', knownFingerprints: [] });
       // The old key is now the stranger for Firedeck.
-      expect(await trust.check(HOST, PORT, keys.old.blob)).toMatchObject({
+      expect(await trust.lookup(HOST, PORT, keys.old.blob)).toMatchObject({
         verdict: 'changed',
         source: 'firedeck',
         knownFingerprints: [keys.current.sshKeygenFingerprint],
@@ -180,20 +180,20 @@ describe('createHostKeyTrust', () => {
     ])('is reported as revoked (%s) and can never be trusted', async (_what, hostField) => {
       await writeFile(userFile, `@revoked ${line(hostField, keys.current)}\n`);
       const trust = trustStore();
-      expect(await trust.check(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'revoked', fingerprint: keys.current.sshKeygenFingerprint });
+      expect(await trust.lookup(HOST, PORT, keys.current.blob)).toMatchObject({ verdict: 'revoked', fingerprint: keys.current.sshKeygenFingerprint });
       for (const replace of [false, true]) {
         await expect(trust.trust(HOST, PORT, keys.current.blob, { replace })).rejects.toMatchObject({ code: 'HOST_KEY_REVOKED' });
       }
       expect(existsSync(appFile)).toBe(false);
       // Another key for the same host is not affected by the revocation.
-      expect((await trust.check(HOST, PORT, keys.other.blob)).verdict).toBe('unknown');
+      expect((await trust.lookup(HOST, PORT, keys.other.blob)).verdict).toBe('unknown');
     });
 
     it('blocks a key even after Firedeck trusted it earlier', async () => {
       const trust = trustStore();
       await trust.trust(HOST, PORT, keys.current.blob, { replace: false });
       await writeFile(userFile, `@revoked ${BRACKETED} ${keys.current.type} ${keys.current.base64}\n`);
-      expect((await trust.check(HOST, PORT, keys.current.blob)).verdict).toBe('revoked');
+      expect((await trust.lookup(HOST, PORT, keys.current.blob)).verdict).toBe('revoked');
     });
   });
 
@@ -203,7 +203,7 @@ describe('createHostKeyTrust', () => {
     await trust.trust(HOST, PORT, keys.ecdsa.blob, { replace: false }); // another key type: a new key, not a change
     await trust.trust('other.example.com', 22, keys.other.blob, { replace: false });
     await trust.trust(HOST, 22, keys.old.blob, { replace: false }); // same host, other port
-    expect((await trust.check(HOST, PORT, keys.current.blob)).verdict).toBe('changed');
+    expect((await trust.lookup(HOST, PORT, keys.current.blob)).verdict).toBe('changed');
 
     await trust.trust(HOST, PORT, keys.current.blob, { replace: true });
 
@@ -215,8 +215,8 @@ describe('createHostKeyTrust', () => {
     expect(sshKeygenFind(BRACKETED, appFile).lines.sort()).toEqual([line(BRACKETED, keys.ecdsa), line(BRACKETED, keys.current)].sort());
     expect(sshKeygenFind('other.example.com', appFile).lines).toEqual([line('other.example.com', keys.other)]);
     expect(sshKeygenFind(HOST, appFile).lines).toEqual([line(HOST, keys.old)]);
-    expect((await trust.check(HOST, 22, keys.old.blob)).verdict).toBe('trusted');
-    expect((await trust.check(HOST, PORT, keys.ecdsa.blob)).verdict).toBe('trusted');
+    expect((await trust.lookup(HOST, 22, keys.old.blob)).verdict).toBe('trusted');
+    expect((await trust.lookup(HOST, PORT, keys.ecdsa.blob)).verdict).toBe('trusted');
   });
 
   it('keeps every key when several hosts are trusted at the same time', async () => {
@@ -230,9 +230,9 @@ describe('createHostKeyTrust', () => {
     const fresh = trustStore();
     expect(
       await Promise.all([
-        fresh.check('a.example.com', 22, keys.current.blob),
-        fresh.check('b.example.com', 22, keys.other.blob),
-        fresh.check('c.example.com', 22, keys.ecdsa.blob),
+        fresh.lookup('a.example.com', 22, keys.current.blob),
+        fresh.lookup('b.example.com', 22, keys.other.blob),
+        fresh.lookup('c.example.com', 22, keys.ecdsa.blob),
       ]).then((checks) => checks.map((c) => c.verdict)),
     ).toEqual(['trusted', 'trusted', 'trusted']);
   });
@@ -240,7 +240,7 @@ describe('createHostKeyTrust', () => {
   it('reports an unreadable known_hosts file instead of treating it as empty', async () => {
     await mkdir(join(dir.path, 'ssh', 'known_hosts_dir'));
     const trust = trustStore([join(dir.path, 'ssh', 'known_hosts_dir')]);
-    await expect(trust.check(HOST, PORT, keys.current.blob)).rejects.toMatchObject({ code: 'KNOWN_HOSTS_UNREADABLE' });
+    await expect(trust.lookup(HOST, PORT, keys.current.blob)).rejects.toMatchObject({ code: 'KNOWN_HOSTS_UNREADABLE' });
   });
 });
 

@@ -13,7 +13,10 @@ function localConnection(): HostConnection & { sent: string[] } {
     connect: async () => {},
     disconnect: () => {},
     onState: () => () => {},
+    lastSeenAt: undefined,
     withClient: () => Promise.reject(new Error('not used')),
+    openStream: () => Promise.reject(new Error('not used')),
+    usage: () => ({ connections: 1, links: [], forwards: 0 }),
     async exec(script) {
       sent.push(script);
       const result = spawnSync('dash', ['-c', script], { encoding: 'utf8' });

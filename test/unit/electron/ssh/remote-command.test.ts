@@ -32,6 +32,12 @@ describe('frameScript', () => {
     expect(parsed).toEqual({ output: 'partial\n', exitCode: 3 });
   });
 
+  it('runs the script under umask 077, whatever the login shell set', () => {
+    const framed = frameScript('umask');
+    const result = spawnSync('bash', ['-c', `umask 022; ${framed.command}`], { encoding: 'utf8' });
+    expect(framed.parse(result.stdout)).toEqual({ output: '0077\n', exitCode: 0 });
+  });
+
   it('reports the status of the last command when the script does not exit explicitly', () => {
     expect(run(`echo x; false`).parsed).toEqual({ output: 'x\n', exitCode: 1 });
   });

@@ -21,6 +21,7 @@ function store(name = 'doc.json') {
     schemaVersion: 2,
     schema,
     defaults: () => ({ hosts: [] }),
+    recovery: { what: 'Your test document', consequence: 'started empty', remedy: 'Copy back what you need.' },
     now: () => new Date('2026-01-02T03:04:05.678Z'),
   });
 }
@@ -61,7 +62,15 @@ describe('createJsonStore', () => {
     await writeFile(join(dir.path, 'doc.json'), content);
     const result = await store().load();
     const backupName = 'doc.corrupt-2026-01-02T03-04-05-678Z.json';
-    expect(result).toEqual({ data: { hosts: [] }, recovered: { backupName, reason } });
+    expect(result).toEqual({
+      data: { hosts: [] },
+      recovered: {
+        backupName,
+        reason,
+        message: `Your test document could not be read (${reason}). Firedeck kept it as ${backupName} in its data folder and started empty.`,
+        remedy: 'Copy back what you need.',
+      },
+    });
     expect(await readFile(join(dir.path, backupName), 'utf8')).toBe(content);
 
     // The next save writes a fresh file and leaves the backup alone.
@@ -95,5 +104,30 @@ describe('createJsonStore', () => {
     await mkdir(join(dir.path, 'doc.json'));
     await expect(s.save({ hosts: ['lost'] })).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
     expect((await s.load()).data).toEqual({ hosts: ['good'] });
+  });
+
+  it('update applies concurrent changes one after another, so none is lost', async () => {
+    const s = store();
+    await s.load();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.update((doc) => ({ next: { hosts: [...doc.hosts, `h${i}`] }, result: doc.hosts.length }))));
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect((await store().load()).data.hosts).toHaveLength(20);
+    expect(s.current().hosts).toHaveLength(20);
+  });
+
+  it('update that returns the document unchanged writes nothing', async () => {
+    const s = store();
+    expect(await s.update((doc) => ({ next: doc, result: 'same' }))).toBe('same');
+    expect(await readdir(dir.path)).toEqual([]);
+  });
+
+  it('a failed update leaves the document as it was, and later updates see that', async () => {
+    const s = store();
+    await s.save({ hosts: ['good'] });
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir.path, 'doc.json'));
+    await mkdir(join(dir.path, 'doc.json'));
+    await expect(s.update(() => ({ next: { hosts: ['lost'] }, result: null }))).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+    expect(await s.update((doc) => ({ next: doc, result: doc.hosts }))).toEqual(['good']);
   });
 });
