@@ -58,7 +58,7 @@ async function consoleText(hostId: string, id: string, send: string, expectText:
 
 describe.each([
   ['ssh-unix', () => host],
-  ['ssh-tcp (sshd forbids stream-local forwarding)', () => forbidding],
+  ['ssh-exec (sshd forbids stream-local forwarding)', () => forbidding],
 ])('microVM lifecycle through %s', (_name, which) => {
   it('create → running → pause → resume → stop → delete, leaving nothing behind', async () => {
     const hostId = await connect(which());
@@ -160,7 +160,7 @@ describe('the truth about microVMs', () => {
     const hostId = await connect(host);
     // The test user has no sudo, so the missing tap device cannot be created.
     const failed = await failureOf(create(hostId, 'no-tap', { network: { tap: 'fdtap-missing', mac: '06:00:ac:10:00:02' } }));
-    expect(failed).toMatchObject({ code: 'HOST_COMMAND_FAILED', details: { step: 'fc.putNetworkInterface' } });
+    expect(failed).toMatchObject({ code: 'SUDO_REQUIRED', details: { step: 'fc.putNetworkInterface' } });
     expect(failed.message).toContain('fdtap-missing');
     expect(existsSync(runDir('no-tap'))).toBe(false);
     expect(processesOf(users.key.name, runDir('no-tap'))).toEqual([]);
