@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/vm-kill.sh';
+import { until } from '../../../support/dash-stream';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { descendants } from '../../../support/process-tree';
 
 let home: string;
 let dir: string;
@@ -41,6 +43,17 @@ describe('vm-kill.sh under dash', () => {
     await Promise.all([gone(firecracker), gone(bridge)]);
     expect(existsSync(join(dir, 'bridge.port'))).toBe(false);
     expect(existsSync(join(dir, 'stopped'))).toBe(false);
+  });
+
+  it('kills the whole process group of a session leader: socat’s forked children go too', async () => {
+    const bridge = spawn('setsid', ['sh', '-c', 'sleep 30 & sleep 30'], { cwd: dir, stdio: 'ignore' });
+    children.push(bridge);
+    let forks: number[] = [];
+    await until(() => (forks = descendants(bridge.pid!)).length === 2, 'the leader and its two children');
+    writeFileSync(join(dir, 'bridge.pid'), `${bridge.pid}\n`);
+    expect(runUnderDash(script, [dir, 'bridge']).status).toBe(0);
+    await gone(bridge);
+    await until(() => forks.every((pid) => !existsSync(`/proc/${pid}/cwd`)), 'every child gone');
   });
 
   it('never kills a process that only has a recorded pid (pid reuse)', async () => {
