@@ -58,6 +58,8 @@ export function createVmService(deps: {
   stopTimeoutMs?: number;
   /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
   pollMs?: number;
+  /** How long a console may go without input or output before it is closed. */
+  consoleIdleMs?: number;
   now?: () => Date;
 }): VmService {
   const { hosts, events } = deps;
@@ -244,7 +246,7 @@ export function createVmService(deps: {
   function registerConsole(ref: VmRef, caller: Caller, session: ConsoleSession, registered: { handle?: ResourceHandle }) {
     const slot = `${caller.ownerId}/${key(ref)}`;
     consoles.get(slot)?.release('replaced by a new console for this microVM');
-    const handle = deps.resources.add(caller.ownerId, 'console', session, { idleMs: CONSOLE_IDLE_MS });
+    const handle = deps.resources.add(caller.ownerId, 'console', session, { idleMs: deps.consoleIdleMs ?? CONSOLE_IDLE_MS });
     registered.handle = handle;
     consoles.set(slot, handle);
     return { handle, slot };
