@@ -171,27 +171,33 @@ export function vmUnavailable(vm: VmSummary, host: HostSummary | undefined): { m
 }
 
 /**
- * Hosts whose microVMs the list cannot show because they are not connected, with why: after a
- * restart the list is not "empty" while VMs run on such a host.
+ * Hosts whose microVMs the list cannot show because they are not connected (see
+ * notConnectedReason): after a restart the list is not "empty" while VMs run on such a host.
+ * The summaries are the store's own, so `useShallow` keeps the list stable.
  */
-export function selectUnlistedHosts(state: AppState): { id: string; label: string; reason: string; busy: boolean }[] {
+export function selectUnlistedHosts(state: AppState): HostSummary[] {
   return Object.values(state.hosts.byId)
     .filter((host) => host.connection.state !== 'connected')
-    .sort((a, b) => a.label.localeCompare(b.label))
-    .map((host) => ({ id: host.id, label: host.label, reason: notConnectedReason(host), busy: !!state.hosts.busy[host.id] }));
+    .sort((a, b) => a.label.localeCompare(b.label));
 }
 
-function notConnectedReason(host: HostSummary): string {
+/** Why a host is not connected, as the list says it. */
+export function notConnectedReason(host: HostSummary): string {
   const c = host.connection;
-  if (c.state === 'reconnecting') return `the connection was lost (${c.error.message}); Firedeck is reconnecting`;
+  if (c.state === 'reconnecting') return `the connection was lost (${c.error.message.replace(/\.$/, '')}); Firedeck is reconnecting`;
   if (c.state === 'failed') return c.error.message;
   if (c.state === 'connecting') return 'connecting…';
   return 'not connected';
 }
 
-/** "Stop failed: …": the last failure of an action on a VM, as its row and page show it. */
+/** "Stop failed: …": the last failure of an action on a VM, as its row shows it. */
 export function actionFailure(failure: { action: VmAction; error: AppErrorShape }): string {
   return `${actionNames[failure.action]} failed: ${failure.error.message}`;
+}
+
+/** "Stop failed.": the title of the failure's banner on the VM's page. */
+export function actionFailureTitle(failure: { action: VmAction }): string {
+  return `${actionNames[failure.action]} failed.`;
 }
 
 /** "3 h 12 min" for a VM that has been up since `startedAt`. */

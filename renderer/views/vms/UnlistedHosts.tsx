@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../../components/Icon';
 import { useAppStore } from '../../store/context';
-import { selectUnlistedHosts } from '../../store/vms-slice';
+import { notConnectedReason, selectUnlistedHosts } from '../../store/vms-slice';
 
 /**
  * The hosts whose microVMs the list cannot show, because they are not connected, each with a
@@ -10,6 +10,7 @@ import { selectUnlistedHosts } from '../../store/vms-slice';
  */
 export function UnlistedHosts() {
   const hosts = useAppStore(useShallow(selectUnlistedHosts));
+  const busy = useAppStore((s) => s.hosts.busy);
   const connect = useAppStore((s) => s.hosts.connect);
   const navigate = useAppStore((s) => s.ui.navigate);
   const prompted = useAppStore((s) => s.hosts.prompt?.hostId);
@@ -25,23 +26,23 @@ export function UnlistedHosts() {
     <section className="banner banner-warning unlisted-hosts" aria-label="Hosts not connected">
       <Icon name="warning" />
       <div>
-        <strong>{hosts.length === 1 ? '1 host is not connected' : `${hosts.length} hosts are not connected`}: their microVMs are not listed.</strong>
+        <strong>{hosts.length === 1 ? '1 host is not connected: its microVMs are not listed.' : `${hosts.length} hosts are not connected: their microVMs are not listed.`}</strong>
         <ul>
           {hosts.map((host) => (
             <li key={host.id} aria-label={host.label}>
               <span>
-                <b>{host.label}</b>: {host.reason}
+                <b>{host.label}</b>: {notConnectedReason(host)}
               </span>
               <button
                 type="button"
                 className="button button-small"
-                disabled={host.busy}
+                disabled={!!busy[host.id]}
                 onClick={() => {
                   setAsked(host.id);
                   void connect(host.id);
                 }}
               >
-                {host.busy ? 'Connecting…' : `Connect ${host.label}`}
+                {busy[host.id] ? 'Connecting…' : `Connect ${host.label}`}
               </button>
             </li>
           ))}

@@ -1,7 +1,7 @@
 import type { VmSummary } from '../../../shared/channels/vms';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
-import { actionFailure, lastSeen, vmKey } from '../../store/vms-slice';
+import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
 import '../../styles/vms.css';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
@@ -25,7 +25,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           </button>
           <h1>{vm.name || vm.id}</h1>
           <p className="muted">
-            <code>{vm.id}</code> on {host?.label ?? 'an unknown host'} · <VmStateBadge state={vm.state} />
+            <code>{vm.id}</code> on {host?.label ?? 'an unknown host'} · <VmStateBadge state={vm.state} stale={!!vm.offline} />
             {vm.offline && <span className="vm-offline"> · {lastSeen(vm.offline.lastSeenAt, now)}</span>}
           </p>
         </div>
@@ -36,11 +36,11 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {vm.offline && (
         <ErrorBanner
           tone="warning"
-          title={`Shown as ${lastSeen(vm.offline.lastSeenAt, now)}: nothing can be done to it until its host answers.`}
+          title="This is the state last seen: nothing can be done to the microVM until its host answers."
           error={{ message: vm.offline.message, remedy: vm.offline.remedy }}
         />
       )}
-      {failure && <ErrorBanner title={actionFailure(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
+      {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
         {vm.state === 'exited' && (

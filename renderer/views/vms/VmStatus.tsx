@@ -12,7 +12,7 @@ export function VmStatus({ vm, now }: { vm: VmSummary; now: number }) {
   const dismiss = useAppStore((s) => s.vms.dismissError);
   return (
     <>
-      <VmStateBadge state={vm.state} />
+      <VmStateBadge state={vm.state} stale={!!vm.offline} />
       {vm.offline && (
         <div className="vm-note vm-offline small" title={vm.offline.remedy}>
           {lastSeen(vm.offline.lastSeenAt, now)}: {vm.offline.message}
