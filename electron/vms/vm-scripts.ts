@@ -1,4 +1,3 @@
-import kernelHeaderSource from '../host-scripts/kernel-header.sh';
 import tapEnsureSource from '../host-scripts/tap-ensure.sh';
 import vmBridgeSource from '../host-scripts/vm-bridge.sh';
 import vmKillSource from '../host-scripts/vm-kill.sh';
@@ -48,9 +47,6 @@ export const vmBridge = hostScript({
     6: { code: 'BRIDGE_FAILED', message: 'socat is not installed on the host, and the tcp transport needs it for the API bridge.', remedy: 'Run the host setup wizard (it installs socat), or choose the ssh-unix transport for this host.' },
   },
 });
-
-/** PATH — prints the first 64 bytes, base64. */
-export const kernelHeader = hostScript({ name: 'kernel-header', source: kernelHeaderSource, what: 'Reading the kernel header', outcomes: { 2: 'unreadable' } });
 
 /** TAP */
 export const tapEnsure = hostScript({ name: 'tap-ensure', source: tapEnsureSource, what: 'Creating the tap device', outcomes: { 10: 'needs-sudo' } });

@@ -2,14 +2,14 @@ import type { Arch } from '../../shared/channels/hosts.js';
 import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
-import { detectKernelArch } from '../images/kernel-arch.js';
+import { readKernelArch } from '../images/kernel-header.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
 import { steps } from '../steps/step-runner.js';
 import { MAX_SOCKET_PATH } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
-import { kernelHeader, tapEnsure, vmKill, vmPrepare, vmStart } from './vm-scripts.js';
+import { tapEnsure, vmKill, vmPrepare, vmStart } from './vm-scripts.js';
 
 /** What the boot steps read and fill. */
 export interface VmStartContext {
@@ -51,9 +51,7 @@ export const validateConfig: Step<VmStartContext> = {
 export const validateKernel: Step<VmStartContext> = {
   name: 'validate.kernelArch',
   async run(ctx) {
-    const result = await runHostScript(ctx.connection, kernelHeader, [ctx.request.kernel], { timeoutMs: 30_000 });
-    if (result.outcome === 'unreadable') throw new AppError('INVALID_INPUT', `There is no readable kernel at ${ctx.request.kernel} on ${ctx.hostName}.`, { remedy: 'Choose a kernel from the host’s images.' });
-    const found = detectKernelArch(Buffer.from(result.output.trim(), 'base64'));
+    const found = await readKernelArch(ctx.connection, ctx.request.kernel);
     if (!found) throw new AppError('KERNEL_UNKNOWN', `${ctx.request.kernel} is not a Linux kernel Firecracker can boot (neither an x86_64 ELF vmlinux nor an arm64 Image).`, { remedy: 'Choose a kernel from the host’s images.' });
     if (found.arch !== ctx.hostArch) {
       throw new AppError('KERNEL_ARCH_MISMATCH', `The kernel ${ctx.request.kernel} is built for ${found.arch}, but ${ctx.hostName} is an ${ctx.hostArch} host; Firecracker would crash at once.`, {

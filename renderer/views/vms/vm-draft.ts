@@ -1,4 +1,3 @@
-import type { Arch } from '../../../shared/channels/hosts';
 import type { HostImages, InstalledImage } from '../../../shared/channels/images';
 import type { VmCreateInput } from '../../../shared/channels/vms';
 
@@ -25,9 +24,8 @@ export const emptyVmDraft = (hostId: string): VmDraft => ({ hostId, id: '', name
  */
 export function offeredImages(images: HostImages | undefined): { kernels: InstalledImage[]; rootfses: InstalledImage[] } {
   const all = images?.images ?? [];
-  const archOf = (image: InstalledImage & { arch?: Arch }) => image.arch;
   return {
-    kernels: all.filter((i) => i.kind === 'kernel' && (archOf(i) === undefined || archOf(i) === images?.arch)),
+    kernels: all.filter((i) => i.kind === 'kernel' && (i.arch === undefined || i.arch === images?.arch)),
     rootfses: all.filter((i) => i.kind === 'rootfs'),
   };
 }

@@ -12,7 +12,7 @@ const images: HostImages = {
     { name: 'vmlinux-arm', path: '/i/vmlinux-arm', kind: 'kernel', sizeBytes: 1, arch: 'aarch64' },
     { name: 'vmlinux-unread', path: '/i/vmlinux-unread', kind: 'kernel', sizeBytes: 1 },
     { name: 'rootfs.ext4', path: '/i/rootfs.ext4', kind: 'rootfs', sizeBytes: 1 },
-  ] as HostImages['images'],
+  ],
 };
 
 describe('the New microVM form', () => {
