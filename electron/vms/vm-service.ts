@@ -352,6 +352,8 @@ export function createVmService(deps: {
     consoleInput(sessionId, data, caller) {
       const session = deps.resources.get<ConsoleSession>(sessionId, caller.ownerId);
       if (!session) throw new AppError('NOT_FOUND', 'This console is closed.', { remedy: 'Open the console again.' });
+      // Typing is use, even when the guest echoes nothing.
+      [...consoles.values()].find((handle) => handle.id === sessionId)?.touch();
       if (!session.write(data)) throw new AppError('CONSOLE_UNAVAILABLE', 'The console is reconnecting to the host; what you typed was not sent.', { remedy: 'Type it again once the console says it is connected.' });
       return data.length;
     },
