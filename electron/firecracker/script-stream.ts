@@ -107,11 +107,13 @@ export async function openScriptStream<O extends string>(
 }
 
 /**
- * One exec channel for a long-lived stream. It is opened within the connection's channel limit,
- * but then lives on outside it: the limit bounds channels being opened, not streams held open.
+ * One exec channel for a long-lived stream. It is an SSH session held for as long as the stream
+ * lives, so it goes through openStream: the connection never gives it the last session short
+ * commands need, and opens another connection to the host when the first is full.
  */
 function openChannel(connection: HostConnection, command: string): Promise<ClientChannel> {
-  return connection.withClient(
+  return connection.openStream(
+    'session',
     (client) =>
       new Promise<ClientChannel>((resolve, reject) =>
         client.exec(command, (error, stream) =>

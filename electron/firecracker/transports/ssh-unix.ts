@@ -35,9 +35,10 @@ export class StreamLocalOpenFailed extends AppError {
  */
 export function sshUnixConnector(connection: HostConnection, socketPath: string): ApiConnector {
   return () =>
-    connection.withClient(
+    connection.openStream(
+      'forward',
       (client) =>
-        new Promise<Duplex>((resolve, reject) => {
+        new Promise<Duplex & { once(event: 'close', listener: () => void): unknown }>((resolve, reject) => {
           client.openssh_forwardOutStreamLocal(socketPath, (error, stream) => {
             if (!error) return resolve(stream);
             const reason = (error as Error & { reason?: unknown }).reason;

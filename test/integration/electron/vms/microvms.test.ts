@@ -78,6 +78,7 @@ describe.each([
     // The transport really in use is on the host's summary, and nothing listens for the API.
     expect((await t.call('hosts.list')).find((h) => h.id === hostId)?.apiTransport).toMatchObject({ inUse: transport });
     expect(processesOf(user, 'LISTEN')).toEqual([]);
+    console.log(`channels of ${_name} after boot, console, transport check:`, JSON.stringify(t.core.hosts.connection(hostId).usage()));
 
     expect(await t.call('vms.pause', { hostId, id })).toMatchObject({ state: 'paused' });
     expect(await t.call('vms.resume', { hostId, id })).toMatchObject({ state: 'running' });

@@ -37,6 +37,7 @@ describe('a host with MaxSessions 2', () => {
     const { sessionId } = await t.call('vms.consoleOpen', { hostId, id: 'sess-0' });
     const results = await Promise.allSettled(ids.map((id) => t.call('vms.stop', { hostId, id })));
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value.state : String(r.reason)))).toEqual(ids.map(() => 'stopped'));
+    console.log('channels on the MaxSessions 2 host while a console and 10 stops ran:', JSON.stringify(t.core.hosts.connection(hostId).usage()));
     await t.call('vms.consoleClose', { sessionId });
     const listed = (await t.call('vms.list')).filter((vm) => vm.hostId === hostId);
     expect(listed.map((vm) => vm.state)).toEqual(ids.map(() => 'stopped'));
