@@ -3,12 +3,11 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFirecrackerClient } from '../electron/firecracker/client';
 import type { ApiConnector } from '../electron/firecracker/client';
-import { sshTcpConnector } from '../electron/firecracker/transports/ssh-tcp';
+import { sshExecConnector } from '../electron/firecracker/transports/ssh-exec';
 import { sshUnixConnector } from '../electron/firecracker/transports/ssh-unix';
 import { unixConnector } from '../electron/firecracker/transports/unix';
 import { ensureTestUsers, startTestHost } from '../test/support/ssh-test-hosts';
@@ -51,13 +50,6 @@ export async function benchApiLatency(): Promise<BenchResult[]> {
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   await chmod(socket, 0o777);
-  const port = await new Promise<number>((resolve) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address() as { port: number };
-      probe.close(() => resolve(p));
-    });
-  });
-  const socat = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${socket}`], { stdio: 'ignore' });
   const host = await startTestHost({ address: '127.0.0.21' });
   const t = await startTestCore();
   let tunnel: ChildProcess | undefined;
@@ -69,21 +61,20 @@ export async function benchApiLatency(): Promise<BenchResult[]> {
     for (let i = 0; i < 100 && !existsSync(tunnelSocket); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 
     // Interleaved rounds, best median of each: every path sees the same load and warm-up.
-    let [direct, openssh, sshUnix, sshTcp] = [Infinity, Infinity, Infinity, Infinity];
+    let [direct, openssh, sshUnix, sshExec] = [Infinity, Infinity, Infinity, Infinity];
     for (let round = 0; round < 3; round++) {
       direct = Math.min(direct, await latency(unixConnector(socket)));
       openssh = Math.min(openssh, await latency(unixConnector(tunnelSocket)));
       sshUnix = Math.min(sshUnix, await latency(sshUnixConnector(connection, socket)));
-      sshTcp = Math.min(sshTcp, await latency(sshTcpConnector(connection, port)));
+      sshExec = Math.min(sshExec, await latency(sshExecConnector(connection, socket, 'socat', 'bench')));
     }
     return [
       { name: 'GET / via ssh-unix vs OpenSSH tunnel', unit: 'µs', value: sshUnix, baseline: openssh, ratio: sshUnix / openssh, target: '<= 0.85' },
       { name: 'GET / via ssh-unix vs direct socket', unit: 'µs', value: sshUnix, baseline: direct, ratio: sshUnix / direct, target: '<= 1.8' },
-      { name: 'GET / via ssh-tcp vs OpenSSH tunnel', unit: 'µs', value: sshTcp, baseline: openssh, ratio: sshTcp / openssh },
+      { name: 'GET / via ssh-exec (socat relay) vs OpenSSH tunnel', unit: 'µs', value: sshExec, baseline: openssh, ratio: sshExec / openssh },
     ];
   } finally {
     tunnel?.kill();
-    socat.kill();
     server.close();
     await t.close();
     await host.stop();

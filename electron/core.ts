@@ -51,6 +51,8 @@ export interface CoreOptions {
   vmStopTimeoutMs?: number;
   /** How often VM lists are refreshed from connected hosts (default 3 s; 0: only on request). */
   vmPollMs?: number;
+  /** How long a console may go without input or output before it is closed (default 15 min). */
+  vmConsoleIdleMs?: number;
 }
 
 /** The backend, independent of how the renderer reaches it. */
@@ -101,7 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const network = createNetworkService({ hosts });
-  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs });
+  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });

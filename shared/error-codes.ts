@@ -6,6 +6,7 @@
  */
 export const errorCodes = {
   AGENT_UNAVAILABLE: 'The SSH agent could not be reached or holds no usable key.',
+  API_RELAY_MISSING: 'The host forbids SSH forwarding and has no tool to relay the Firecracker API (socat, python3, perl).',
   AUTH_FAILED: 'The host refused the password, key or agent keys offered.',
   BACKEND_UNAVAILABLE: 'The window cannot reach the Firedeck backend right now.',
   BRIDGE_FAILED: 'The API bridge on the host could not be started.',

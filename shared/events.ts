@@ -18,6 +18,8 @@ export interface EventMap {
   /** Serial console output of an open console session. */
   'vms.consoleOutput': { sessionId: string; data: string };
   'vms.consoleClosed': { sessionId: string; reason: string };
+  /** An open console lost its channel (the host went away) and is reconnecting, or is back. */
+  'vms.consoleStateChanged': { sessionId: string; state: 'reconnecting' | 'connected'; message: string };
   /** One step of a long operation (create, restore) finished or started. */
   'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'skipped' | 'failed' | 'undone' };
   /** A host setup step changed (status, commands, progress). */

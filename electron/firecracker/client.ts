@@ -72,11 +72,17 @@ export interface FirecrackerClient {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const id = (value: string) => encodeURIComponent(value);
 
-export function createFirecrackerClient(options: { connector: ApiConnector; name: string; defaultTimeoutMs?: number }): FirecrackerClient {
+export function createFirecrackerClient(options: {
+  connector: ApiConnector;
+  name: string;
+  defaultTimeoutMs?: number;
+  /** How long an idle connection is kept for the next request (default 30 s). */
+  keepAliveMs?: number;
+}): FirecrackerClient {
   // The origin is a placeholder: every byte goes through `connector`, never a real TCP dial.
   const client = new Client('http://firecracker.local', {
     pipelining: 1,
-    keepAliveTimeout: 30_000,
+    keepAliveTimeout: options.keepAliveMs ?? 30_000,
     connect: (_opts, callback) => {
       options.connector().then(
         (stream) => callback(null, stream as unknown as Parameters<typeof callback>[1] & object),

@@ -1,66 +1,150 @@
-import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import vmConsoleSource from '../host-scripts/vm-console.sh';
 import { AppError } from '../app-error.js';
+import type { OwnedResource } from '../app/resources.js';
+import { openScriptStream } from '../firecracker/script-stream.js';
 import type { HostConnection } from '../ssh/host-connection.js';
-import { shq } from '../ssh/shell-quote.js';
+import { hostScript } from '../ssh/host-script.js';
 import type { ClientChannel } from '../ssh/ssh2.js';
-import type { VmPaths } from './vm-host-scripts.js';
+import type { VmPaths } from './vm-paths.js';
 
-export interface ConsoleSession {
-  write(data: string): void;
-  close(reason: string): void;
+/** DIR OFFSET (the marker is added by openScriptStream). */
+const vmConsole = hostScript({
+  name: 'vm-console',
+  source: vmConsoleSource,
+  what: 'Opening the console',
+  failures: { 3: { code: 'CONSOLE_UNAVAILABLE', message: 'The microVM’s run directory is gone from the host.', remedy: 'Refresh the list.' } },
+});
+
+export interface ConsoleSession extends OwnedResource {
+  /** Sends keystrokes to the guest; false while the console is reconnecting (nothing was sent). */
+  write(data: string): boolean;
 }
 
+export interface ConsoleHandlers {
+  onData(data: string): void;
+  /** The channel was lost and is being reopened, or is open again. */
+  onState(state: 'reconnecting' | 'connected', message: string): void;
+  /** The console is closed for good (by its owner, its idle timeout, or a host that is gone). */
+  onClose(reason: string): void;
+}
+
+/** After this many failed reopens on a connected host, the console gives up (the VM is likely gone). */
+const MAX_REOPEN_FAILURES = 3;
+
 /**
- * A live serial console on one SSH channel: the host streams the console log (from its start,
- * then as it grows) and whatever the user types goes into the VM's console FIFO, which is
- * Firecracker's stdin. Closing the channel ends both sides on the host.
+ * A live serial console on one SSH channel (vm-console.sh): the console log from its start, then
+ * as it grows, and whatever the user types into the VM's console FIFO. When the channel is lost
+ * with its connection (sshd restarted, network gone), the console waits for the host's connection
+ * to come back and reopens where it left off: it counts the bytes of the log it has delivered.
  */
-export async function openConsole(
-  connection: HostConnection,
-  paths: VmPaths,
-  handlers: { onData(data: string): void; onClose(reason: string): void },
-): Promise<ConsoleSession> {
-  const marker = `__FIREDECK_CONSOLE_${randomBytes(6).toString('hex')}__`;
-  const script = [
-    `printf '%s\\n' ${marker}`,
-    `tail -c +1 -f -- ${shq(paths.log)} & tail_pid=$!`,
-    `cat > ${shq(paths.fifo)}`,
-    'kill "$tail_pid" 2>/dev/null',
-  ].join('\n');
-  const channel = await connection.withClient(
-    (client) =>
-      new Promise<ClientChannel>((resolve, reject) =>
-        client.exec(`exec /bin/sh -c ${shq(script)}`, (error, stream) =>
-          error ? reject(new AppError('CONSOLE_UNAVAILABLE', `The console could not be opened: ${error.message}.`, { cause: error })) : resolve(stream),
-        ),
-      ),
-  );
+export async function openConsole(connection: HostConnection, paths: VmPaths, handlers: ConsoleHandlers): Promise<ConsoleSession> {
   const decoder = new StringDecoder('utf8');
-  // Whatever a login script prints comes before the marker and is dropped.
-  let started = false;
-  let pending = '';
-  channel.on('data', (chunk: Buffer) => {
-    const text = decoder.write(chunk);
-    if (started) return text && handlers.onData(text);
-    pending += text;
-    const at = pending.indexOf(`${marker}\n`);
-    if (at === -1) return;
-    started = true;
-    const rest = pending.slice(at + marker.length + 1);
-    pending = '';
-    if (rest) handlers.onData(rest);
-  });
-  channel.on('close', () => handlers.onClose('The console connection closed.'));
-  channel.on('error', () => {}); // 'close' follows and tells the user
-  channel.stderr.resume(); // unread stderr would stall the channel once its window fills
+  let delivered = 0;
+  let channel: ClientChannel | undefined;
+  let closed = false;
+  const wakers = new Set<() => void>();
+
+  async function attach(): Promise<void> {
+    const opened = await openScriptStream(connection, vmConsole, [paths.dir, delivered + 1], { timeoutMs: 15_000 });
+    if (closed) {
+      opened.close();
+      return;
+    }
+    channel = opened;
+    opened.on('data', (chunk: Buffer) => {
+      delivered += chunk.length;
+      const text = decoder.write(chunk);
+      if (text) handlers.onData(text);
+    });
+    opened.on('close', () => {
+      if (channel !== opened) return;
+      channel = undefined;
+      if (!closed) void reopen();
+    });
+    opened.resume();
+  }
+
+  function finish(reason: string) {
+    if (closed) return;
+    closed = true;
+    for (const wake of [...wakers]) wake();
+    const current = channel;
+    channel = undefined;
+    if (current) {
+      current.end();
+      current.close();
+    }
+    handlers.onClose(reason);
+  }
+
+  /** Resolves when the connection is up again, or with why it will not be. */
+  function connected(): Promise<'up' | 'closed' | string> {
+    const now = connection.state;
+    if (now.state === 'connected') return Promise.resolve('up');
+    return new Promise((resolve) => {
+      const done = (outcome: 'up' | 'closed' | string) => {
+        off();
+        wakers.delete(wake);
+        resolve(outcome);
+      };
+      const wake = () => done('closed');
+      const off = connection.onState((state) => {
+        if (state.state === 'connected') done('up');
+        else if (state.state === 'failed') done(`${connection.name} is not connected any more: ${state.error.message}`);
+        else if (state.state === 'disconnected') done(`${connection.name} was disconnected.`);
+      });
+      wakers.add(wake);
+    });
+  }
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+  }
+
+  async function reopen() {
+    handlers.onState('reconnecting', `The console lost its connection to ${connection.name}; reconnecting…`);
+    let failures = 0;
+    while (!closed) {
+      const up = await connected();
+      if (closed) return;
+      if (up !== 'up') return finish(up);
+      try {
+        await attach();
+        if (!closed) handlers.onState('connected', 'Reconnected: type to send keys to the guest');
+        return;
+      } catch (error) {
+        if (closed) return;
+        // A failure while the connection is down again is the connection's; the loop waits for it.
+        if (connection.state.state === 'connected') failures += 1;
+        if (failures >= MAX_REOPEN_FAILURES) {
+          return finish(`The console could not be reopened: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await pause(250 * 2 ** failures);
+      }
+    }
+  }
+
+  try {
+    await attach();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('CONSOLE_UNAVAILABLE', `The console could not be opened: ${(error as Error).message}.`, { remedy: 'Check that the microVM is running, then open its page again.', cause: error });
+  }
   return {
-    write: (data) => {
+    write(data) {
+      if (!channel) return false;
       channel.write(data);
+      return true;
     },
-    close: () => {
-      channel.end();
-      channel.close();
-    },
+    close: finish,
   };
 }

@@ -1,17 +1,21 @@
+import type { HostSummary } from '../../shared/channels/hosts.js';
 import type { VmCreateRequest, VmSummary } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
+import type { ResourceHandle, ResourceRegistry } from '../app/resources.js';
 import type { EventBus } from '../event-bus.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import type { HostContext, HostService } from '../hosts/host-service.js';
-import { shq } from '../ssh/shell-quote.js';
-import type { ResourceHandle, ResourceRegistry } from '../app/resources.js';
 import type { Caller } from '../router.js';
+import { runHostScript } from '../ssh/host-script.js';
 import { runSteps } from '../steps/step-runner.js';
+import { createVmClients } from './vm-clients.js';
+import type { VmHost } from './vm-clients.js';
 import { openConsole } from './vm-console.js';
 import type { ConsoleSession } from './vm-console.js';
-import { createVmClients } from './vm-clients.js';
-import { deleteScript, discoveryScript, markStoppedScript, parseDiscovery, vmPaths, waitExitScript } from './vm-host-scripts.js';
-import type { DiscoveredVm } from './vm-host-scripts.js';
+import { parseDiscovery, vmDiscover } from './vm-discovery.js';
+import type { DiscoveredVm } from './vm-discovery.js';
+import { vmPaths, vmsDir } from './vm-paths.js';
+import { vmKill, vmSnapshotDir, vmSnapshotSource } from './vm-scripts.js';
 import { bootSteps, restoreSteps } from './vm-start-steps.js';
 import type { VmStartContext } from './vm-start-steps.js';
 
@@ -39,7 +43,11 @@ export interface VmService {
   close(): Promise<void>;
 }
 
-/** A console nobody typed into or received output from for this long is closed. */
+/**
+ * A console without a keystroke or a byte of output for this long is closed (the page offers
+ * Reconnect). Consoles also close when the window that opened them goes away, and a window has
+ * at most one console per microVM: opening another replaces it.
+ */
 const CONSOLE_IDLE_MS = 15 * 60_000;
 
 export function createVmService(deps: {
@@ -50,74 +58,131 @@ export function createVmService(deps: {
   stopTimeoutMs?: number;
   /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
   pollMs?: number;
+  /** How long a console may go without input or output before it is closed. */
+  consoleIdleMs?: number;
+  now?: () => Date;
 }): VmService {
   const { hosts, events } = deps;
-  const clients = createVmClients();
+  const now = deps.now ?? (() => new Date());
+  const stopTimeoutMs = deps.stopTimeoutMs ?? 10_000;
+  const clients = createVmClients({ noteTransport: (hostId, inUse, reason) => hosts.noteApiTransport(hostId, inUse, reason) });
   const known = new Map<string, VmSummary>();
+  /** When each host last answered a listing, for VMs shown while it cannot be asked. */
+  const lastSeen = new Map<string, string>();
+  /** The console each window has open per VM (owner/host/id → handle). */
+  const consoles = new Map<string, ResourceHandle>();
   const key = (ref: VmRef) => `${ref.hostId}/${ref.id}`;
 
-  const hostContext = (hostId: string): Promise<HostContext> => hosts.context(hostId);
-
-  const clientFor = (ctx: HostContext, id: string, bridgePort?: number) =>
-    clients.clientFor({ hostId: ctx.host.id, label: ctx.host.label, address: ctx.host.address, transport: ctx.host.transport, connection: ctx.connection, firedeckDir: ctx.probe.firedeckDir }, id, bridgePort);
-  const dropClient = (ref: VmRef) => clients.drop(ref);
+  const vmHost = (ctx: HostContext): VmHost => ({
+    hostId: ctx.host.id,
+    label: ctx.host.label,
+    address: ctx.host.address,
+    transport: ctx.host.transport,
+    connection: ctx.connection,
+    firedeckDir: ctx.probe.firedeckDir,
+  });
+  const dirOf = (ctx: HostContext, id: string) => vmPaths(ctx.probe.firedeckDir, id).dir;
 
   async function describe(ctx: HostContext, found: DiscoveredVm): Promise<VmSummary> {
     const config = (found.config ?? {}) as Partial<VmCreateRequest>;
     const base: VmSummary = {
       hostId: ctx.host.id,
       id: found.id,
-      ...(config.name ? { name: config.name } : {}),
+      ...(typeof config.name === 'string' && config.name ? { name: config.name } : {}),
       state: found.stopped ? 'stopped' : 'exited',
-      vcpus: config.vcpus ?? 0,
-      memoryMib: config.memoryMib ?? 0,
-      kernel: config.kernel ?? '',
-      rootfs: config.rootfs ?? '',
+      vcpus: typeof config.vcpus === 'number' ? config.vcpus : 0,
+      memoryMib: typeof config.memoryMib === 'number' ? config.memoryMib : 0,
+      kernel: typeof config.kernel === 'string' ? config.kernel : '',
+      rootfs: typeof config.rootfs === 'string' ? config.rootfs : '',
       ...(found.startedAt ? { startedAt: found.startedAt } : {}),
     };
     if (!found.alive) {
-      await dropClient({ hostId: ctx.host.id, id: found.id });
+      await clients.drop({ hostId: ctx.host.id, id: found.id });
+      // A dead VM's LAN bridge would otherwise listen until the VM is deleted.
+      if (found.bridgePort !== undefined) await runHostScript(ctx.connection, vmKill, [dirOf(ctx, found.id), 'bridge'], { timeoutMs: 15_000 }).catch(() => {});
       return found.stopped ? base : { ...base, lastLog: found.lastLog ?? [] };
     }
     try {
-      const client = await clientFor(ctx, found.id, found.bridgePort);
+      const client = await clients.clientFor(vmHost(ctx), found.id, found.bridgePort);
       const info = await client.describeInstance({ timeoutMs: 5_000 });
       const state = info.state === 'Running' ? 'running' : info.state === 'Paused' ? 'paused' : 'starting';
       return { ...base, state, firecrackerVersion: info.vmm_version };
     } catch {
-      await dropClient({ hostId: ctx.host.id, id: found.id });
+      await clients.drop({ hostId: ctx.host.id, id: found.id });
       return { ...base, state: 'unknown' };
     }
   }
 
-  async function listHost(hostId: string): Promise<VmSummary[]> {
-    const ctx = await hostContext(hostId);
-    const result = await ctx.connection.exec(discoveryScript(ctx.probe.firedeckDir), { timeoutMs: 30_000 });
-    return Promise.all(parseDiscovery(result.output).map((found) => describe(ctx, found)));
+  async function discover(ctx: HostContext): Promise<DiscoveredVm[]> {
+    const result = await runHostScript(ctx.connection, vmDiscover, [vmsDir(ctx.probe.firedeckDir)], { timeoutMs: 30_000 });
+    lastSeen.set(ctx.host.id, now().toISOString());
+    return parseDiscovery(result.output);
   }
 
+  async function listHost(hostId: string): Promise<VmSummary[]> {
+    const ctx = await hosts.context(hostId);
+    return Promise.all((await discover(ctx)).map((found) => describe(ctx, found)));
+  }
+
+  function put(summary: VmSummary) {
+    const previous = known.get(key(summary));
+    known.set(key(summary), summary);
+    if (JSON.stringify(previous) !== JSON.stringify(summary)) events.emit('vms.changed', summary);
+  }
+
+  function forget(ref: VmRef) {
+    if (known.delete(key(ref))) events.emit('vms.removed', { hostId: ref.hostId, id: ref.id });
+  }
+
+  /** The whole truth about the hosts in `hostIds`: VMs no longer there are removed. */
   function publish(hostIds: string[], summaries: VmSummary[]) {
     const seen = new Set(summaries.map(key));
-    for (const summary of summaries) {
-      const previous = known.get(key(summary));
-      known.set(key(summary), summary);
-      if (JSON.stringify(previous) !== JSON.stringify(summary)) events.emit('vms.changed', summary);
-    }
-    for (const [k, summary] of known) {
-      if (hostIds.includes(summary.hostId) && !seen.has(k)) {
-        known.delete(k);
-        events.emit('vms.removed', { hostId: summary.hostId, id: summary.id });
-      }
+    for (const summary of summaries) put(summary);
+    for (const [k, summary] of known) if (hostIds.includes(summary.hostId) && !seen.has(k)) forget(summary);
+  }
+
+  /** The VMs of a host that cannot be asked keep their last known state, marked with when and why. */
+  function markOffline(hostId: string, problem: { message: string; remedy?: string }) {
+    const lastSeenAt = lastSeen.get(hostId);
+    for (const summary of [...known.values()]) {
+      if (summary.hostId !== hostId) continue;
+      put({ ...summary, offline: { lastSeenAt: lastSeenAt ?? summary.offline?.lastSeenAt ?? now().toISOString(), message: problem.message, ...(problem.remedy ? { remedy: problem.remedy } : {}) } });
     }
   }
+
+  function hostProblem(host: HostSummary): { message: string; remedy?: string } | null {
+    const state = host.connection;
+    if (state.state === 'connected') return null;
+    if (state.state === 'reconnecting') return { message: `${host.label} cannot be reached: ${state.error.message}`, remedy: 'Firedeck reconnects on its own; until then this is the last state seen.' };
+    if (state.state === 'failed') return { message: `${host.label} is not connected: ${state.error.message}`, remedy: state.error.remedy ?? 'Connect it again from the Hosts view.' };
+    return { message: `${host.label} is not connected.`, remedy: 'Connect it to see and manage its microVMs.' };
+  }
+
+  const unsubscribe = events.subscribe((event, payload) => {
+    if (event === 'hosts.changed') {
+      const host = payload as HostSummary;
+      const problem = hostProblem(host);
+      if (problem) markOffline(host.id, problem);
+      else if ([...known.values()].some((vm) => vm.hostId === host.id && vm.offline)) void refresh().catch(() => {});
+    } else if (event === 'hosts.removed') {
+      const { id } = payload as { id: string };
+      for (const summary of [...known.values()]) if (summary.hostId === id) forget(summary);
+      lastSeen.delete(id);
+    }
+  });
 
   let refreshing: Promise<VmSummary[]> | undefined;
   function refresh(): Promise<VmSummary[]> {
     refreshing ??= (async () => {
-      const connected = hosts.list().filter((h) => h.connection.state === 'connected').map((h) => h.id);
-      const perHost = await Promise.all(connected.map((id) => listHost(id).catch(() => null)));
-      const reachable = connected.filter((_, i) => perHost[i] !== null);
-      publish(reachable, perHost.flatMap((list) => list ?? []));
+      const connected = hosts.list().filter((h) => h.connection.state === 'connected');
+      const perHost = await Promise.all(connected.map((h) => listHost(h.id).catch((error: unknown) => error as Error)));
+      const reachable: string[] = [];
+      connected.forEach((host, i) => {
+        const result = perHost[i];
+        if (Array.isArray(result)) reachable.push(host.id);
+        else markOffline(host.id, { message: `${host.label} did not answer: ${result?.message ?? 'no reason given'}`, remedy: result instanceof AppError ? result.remedy : undefined });
+      });
+      publish(reachable, perHost.filter((r): r is VmSummary[] => Array.isArray(r)).flat());
       // VMs of hosts that are not reachable right now stay listed with their last known state.
       return [...known.values()];
     })().finally(() => {
@@ -126,28 +191,42 @@ export function createVmService(deps: {
     return refreshing;
   }
 
-  async function one(ref: VmRef): Promise<VmSummary> {
-    const list = await listHost(ref.hostId);
-    publish([ref.hostId], list);
-    const summary = list.find((vm) => vm.id === ref.id);
-    if (!summary) throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host any more.`, { remedy: 'Refresh the list.' });
+  /** Reads one VM again (only it: a host with many VMs is not described whole per action). */
+  async function one(ref: VmRef, ctx?: HostContext): Promise<VmSummary> {
+    const context = ctx ?? (await hosts.context(ref.hostId));
+    const found = (await discover(context)).find((vm) => vm.id === ref.id);
+    if (!found) {
+      forget(ref);
+      throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host any more.`, { remedy: 'Refresh the list.' });
+    }
+    const summary = await describe(context, found);
+    put(summary);
     return summary;
   }
 
   async function liveClient(ref: VmRef): Promise<{ ctx: HostContext; client: FirecrackerClient }> {
-    const ctx = await hostContext(ref.hostId);
-    const found = parseDiscovery((await ctx.connection.exec(discoveryScript(ctx.probe.firedeckDir), { timeoutMs: 30_000 })).output).find((vm) => vm.id === ref.id);
+    const ctx = await hosts.context(ref.hostId);
+    const found = (await discover(ctx)).find((vm) => vm.id === ref.id);
     if (!found) throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host.`, { remedy: 'Refresh the list.' });
     if (!found.alive) throw new AppError('VM_NOT_RUNNING', `${ref.id} is not running.`, { remedy: 'Its console log shows why it stopped.' });
-    return { ctx, client: await clientFor(ctx, ref.id, found.bridgePort) };
+    return { ctx, client: await clients.clientFor(vmHost(ctx), ref.id, found.bridgePort) };
+  }
+
+  /** Waits until the VM's API stops answering (its process exited), at most `ms`. */
+  async function exited(client: FirecrackerClient, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const answering = await client.describeInstance({ timeoutMs: Math.max(500, deadline - Date.now()) }).then(() => true, () => false);
+      if (!answering) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async function start(request: VmCreateRequest, variant: typeof bootSteps, snapshot?: VmStartContext['snapshot']): Promise<VmSummary> {
-    const ctx = await hostContext(request.hostId);
+    const ctx = await hosts.context(request.hostId);
     if (!ctx.probe.firecracker.present || !ctx.probe.firecracker.path) {
       throw new AppError('FIRECRACKER_MISSING', `Firecracker is not installed on ${ctx.host.label}.`, { remedy: 'Run the host setup wizard to install it.' });
     }
-    const paths = vmPaths(ctx.probe.firedeckDir, request.id);
     const context: VmStartContext = {
       request,
       connection: ctx.connection,
@@ -155,17 +234,22 @@ export function createVmService(deps: {
       hostName: ctx.host.label,
       availableMemoryMib: ctx.probe.memoryMiB.available,
       firecrackerBinary: ctx.probe.firecracker.path,
-      paths,
-      openClient: () => clientFor(ctx, request.id),
+      paths: vmPaths(ctx.probe.firedeckDir, request.id),
+      openClient: () => clients.clientFor(vmHost(ctx), request.id),
+      closeClient: () => clients.closeApi(vmHost(ctx), request.id),
       ...(snapshot ? { snapshot } : {}),
     };
-    try {
-      await runSteps(variant, context, (step, status) => events.emit('vms.stepProgressed', { hostId: request.hostId, id: request.id, step: step.name, status }));
-    } catch (error) {
-      await dropClient(request);
-      throw error;
-    }
-    return one(request);
+    await runSteps(variant, context, (step, status) => events.emit('vms.stepProgressed', { hostId: request.hostId, id: request.id, step: step.name, status }));
+    return one(request, ctx);
+  }
+
+  function registerConsole(ref: VmRef, caller: Caller, session: ConsoleSession, registered: { handle?: ResourceHandle }) {
+    const slot = `${caller.ownerId}/${key(ref)}`;
+    consoles.get(slot)?.release('replaced by a new console for this microVM');
+    const handle = deps.resources.add(caller.ownerId, 'console', session, { idleMs: deps.consoleIdleMs ?? CONSOLE_IDLE_MS });
+    registered.handle = handle;
+    consoles.set(slot, handle);
+    return { handle, slot };
   }
 
   const poll = deps.pollMs ?? 3_000;
@@ -176,37 +260,35 @@ export function createVmService(deps: {
     list: refresh,
     create: (request) => start(request, bootSteps),
     async pause(ref) {
-      await (await liveClient(ref)).client.patchVm('Paused');
-      return one(ref);
+      const { ctx, client } = await liveClient(ref);
+      await client.patchVm('Paused');
+      return one(ref, ctx);
     },
     async resume(ref) {
-      await (await liveClient(ref)).client.patchVm('Resumed');
-      return one(ref);
+      const { ctx, client } = await liveClient(ref);
+      await client.patchVm('Resumed');
+      return one(ref, ctx);
     },
     async stop(ref) {
       const { ctx, client } = await liveClient(ref);
-      const paths = vmPaths(ctx.probe.firedeckDir, ref.id);
-      // Only x86_64 guests take Ctrl+Alt+Del; on aarch64 Firecracker has no such action.
-      if (ctx.probe.arch === 'x86_64') {
-        await client.action('SendCtrlAltDel').catch(() => {});
-        await ctx.connection.exec(waitExitScript(paths, (deps.stopTimeoutMs ?? 10_000) / 1000), { timeoutMs: (deps.stopTimeoutMs ?? 10_000) + 10_000 });
-      }
-      await ctx.connection.exec(markStoppedScript(paths), { timeoutMs: 15_000 });
-      await dropClient(ref);
-      return one(ref);
+      // Only x86_64 guests take Ctrl+Alt+Del; on aarch64 Firecracker has no such action. Waiting
+      // is done through the API, so it holds no SSH session while the guest shuts down.
+      if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
+      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
+      await clients.drop(ref);
+      return one(ref, ctx);
     },
     async kill(ref) {
-      const ctx = await hostContext(ref.hostId);
-      await ctx.connection.exec(markStoppedScript(vmPaths(ctx.probe.firedeckDir, ref.id)), { timeoutMs: 15_000 });
-      await dropClient(ref);
-      return one(ref);
+      const ctx = await hosts.context(ref.hostId);
+      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
+      await clients.drop(ref);
+      return one(ref, ctx);
     },
     async remove(ref) {
-      const ctx = await hostContext(ref.hostId);
-      await dropClient(ref);
-      const result = await ctx.connection.exec(deleteScript(vmPaths(ctx.probe.firedeckDir, ref.id)), { timeoutMs: 30_000 });
-      if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `${ref.id} could not be deleted: ${(result.output || result.stderr).trim()}`);
-      publish([ref.hostId], (await listHost(ref.hostId)));
+      const ctx = await hosts.context(ref.hostId);
+      await clients.drop(ref);
+      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'delete'], { timeoutMs: 30_000 });
+      forget(ref);
       return true;
     },
     async snapshot(ref) {
@@ -216,7 +298,7 @@ export function createVmService(deps: {
       if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
       let failure: unknown;
       try {
-        await ctx.connection.exec(`mkdir -p -- ${shq(paths.snapshotDir)}`, { timeoutMs: 15_000 });
+        await runHostScript(ctx.connection, vmSnapshotDir, [paths.dir], { timeoutMs: 15_000 });
         await client.createSnapshot({ snapshot_path: `${paths.snapshotDir}/state`, mem_file_path: `${paths.snapshotDir}/mem` }, { timeoutMs: 120_000 });
       } catch (error) {
         failure = error;
@@ -227,47 +309,52 @@ export function createVmService(deps: {
       if (resumed) {
         throw new AppError('VM_LEFT_PAUSED', `The snapshot was written, but ${ref.id} could not be resumed: ${(resumed as Error).message}`, { remedy: 'Resume it from its page.' });
       }
-      await one(ref);
+      await one(ref, ctx);
       return { snapshotDir: paths.snapshotDir };
     },
     async restore(ref, newId) {
-      const ctx = await hostContext(ref.hostId);
+      const ctx = await hosts.context(ref.hostId);
       const source = vmPaths(ctx.probe.firedeckDir, ref.id);
-      const config = await ctx.connection.exec(`cat -- ${shq(source.config)}`, { timeoutMs: 15_000 });
-      let original: VmCreateRequest;
+      const read = await runHostScript(ctx.connection, vmSnapshotSource, [source.dir], { timeoutMs: 15_000 });
+      if (read.outcome === 'no-snapshot') throw new AppError('NOT_FOUND', `${ref.id} has no snapshot yet.`, { remedy: 'Create a snapshot of it first.' });
+      let original: VmCreateRequest | undefined;
       try {
-        original = JSON.parse(config.output) as VmCreateRequest;
+        original = read.outcome === 'ok' ? (JSON.parse(read.output) as VmCreateRequest) : undefined;
       } catch {
-        throw new AppError('NOT_FOUND', `${ref.id} has no readable configuration to restore from.`);
+        // handled below
       }
-      const exists = await ctx.connection.exec(`test -f ${shq(`${source.snapshotDir}/state`)}`);
-      if (exists.exitCode !== 0) throw new AppError('NOT_FOUND', `${ref.id} has no snapshot yet.`, { remedy: 'Create a snapshot of it first.' });
+      if (!original) throw new AppError('NOT_FOUND', `${ref.id} has no readable configuration to restore from.`);
       return start({ ...original, hostId: ref.hostId, id: newId }, restoreSteps, { statePath: `${source.snapshotDir}/state`, memPath: `${source.snapshotDir}/mem` });
     },
     async getConfig(ref) {
       return (await (await liveClient(ref)).client.getVmConfig()) as Record<string, unknown>;
     },
     async consoleOpen(ref, caller) {
-      const ctx = await hostContext(ref.hostId);
+      const ctx = await hosts.context(ref.hostId);
       // Filled once the console is registered; its channel delivers data only in later I/O turns.
-      const registered: { handle?: ResourceHandle } = {};
+      const registered: { handle?: ResourceHandle; slot?: string } = {};
       const session = await openConsole(ctx.connection, vmPaths(ctx.probe.firedeckDir, ref.id), {
         onData: (data) => {
           registered.handle?.touch();
           events.emit('vms.consoleOutput', { sessionId: registered.handle?.id ?? '', data });
         },
+        onState: (state, message) => events.emit('vms.consoleStateChanged', { sessionId: registered.handle?.id ?? '', state, message }),
         onClose: (reason) => {
+          if (registered.slot && consoles.get(registered.slot) === registered.handle) consoles.delete(registered.slot);
           registered.handle?.release(reason);
           events.emit('vms.consoleClosed', { sessionId: registered.handle?.id ?? '', reason });
         },
       });
-      registered.handle = deps.resources.add(caller.ownerId, 'console', session, { idleMs: CONSOLE_IDLE_MS });
-      return { sessionId: registered.handle.id };
+      const { handle, slot } = registerConsole(ref, caller, session, registered);
+      registered.slot = slot;
+      return { sessionId: handle.id };
     },
     consoleInput(sessionId, data, caller) {
       const session = deps.resources.get<ConsoleSession>(sessionId, caller.ownerId);
       if (!session) throw new AppError('NOT_FOUND', 'This console is closed.', { remedy: 'Open the console again.' });
-      session.write(data);
+      // Typing is use, even when the guest echoes nothing.
+      [...consoles.values()].find((handle) => handle.id === sessionId)?.touch();
+      if (!session.write(data)) throw new AppError('CONSOLE_UNAVAILABLE', 'The console is reconnecting to the host; what you typed was not sent.', { remedy: 'Type it again once the console says it is connected.' });
       return data.length;
     },
     consoleClose(sessionId, caller) {
@@ -277,6 +364,7 @@ export function createVmService(deps: {
     },
     async close() {
       if (timer) clearInterval(timer);
+      unsubscribe();
       await clients.closeAll();
     },
   };

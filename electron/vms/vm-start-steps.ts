@@ -2,13 +2,14 @@ import type { Arch } from '../../shared/channels/hosts.js';
 import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
-import { detectKernelArch } from '../images/kernel-arch.js';
+import { readKernelArch } from '../images/kernel-header.js';
 import type { HostConnection } from '../ssh/host-connection.js';
-import { shq } from '../ssh/shell-quote.js';
+import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
 import { steps } from '../steps/step-runner.js';
-import { MAX_SOCKET_PATH, prepareScript, startScript } from './vm-host-scripts.js';
-import type { VmPaths } from './vm-host-scripts.js';
+import { MAX_SOCKET_PATH } from './vm-paths.js';
+import type { VmPaths } from './vm-paths.js';
+import { tapEnsure, vmKill, vmPrepare, vmStart } from './vm-scripts.js';
 
 /** What the boot steps read and fill. */
 export interface VmStartContext {
@@ -23,15 +24,11 @@ export interface VmStartContext {
   client?: FirecrackerClient;
   /** Opens the API client once the socket exists (the transport is the host's choice). */
   openClient(): Promise<FirecrackerClient>;
+  /** Closes what openClient opened: the client, its relay channels, a tcp host's bridge. */
+  closeClient(): Promise<void>;
   /** Used by the restore variant. */
   snapshot?: { statePath: string; memPath: string };
 }
-
-const check = async (connection: HostConnection, script: string, what: string) => {
-  const result = await connection.exec(script, { timeoutMs: 30_000 });
-  if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `${what} failed on the host: ${(result.output || result.stderr).trim().slice(-500)}`);
-  return result;
-};
 
 export const validateConfig: Step<VmStartContext> = {
   name: 'validate.config',
@@ -54,9 +51,7 @@ export const validateConfig: Step<VmStartContext> = {
 export const validateKernel: Step<VmStartContext> = {
   name: 'validate.kernelArch',
   async run(ctx) {
-    const result = await ctx.connection.exec(`test -r ${shq(ctx.request.kernel)} || exit 2\nhead -c 64 -- ${shq(ctx.request.kernel)} | base64 | tr -d '\\n'`, { timeoutMs: 30_000 });
-    if (result.exitCode === 2) throw new AppError('INVALID_INPUT', `There is no readable kernel at ${ctx.request.kernel} on ${ctx.hostName}.`, { remedy: 'Choose a kernel from the host’s images.' });
-    const found = detectKernelArch(Buffer.from(result.output.trim(), 'base64'));
+    const found = await readKernelArch(ctx.connection, ctx.request.kernel);
     if (!found) throw new AppError('KERNEL_UNKNOWN', `${ctx.request.kernel} is not a Linux kernel Firecracker can boot (neither an x86_64 ELF vmlinux nor an arm64 Image).`, { remedy: 'Choose a kernel from the host’s images.' });
     if (found.arch !== ctx.hostArch) {
       throw new AppError('KERNEL_ARCH_MISMATCH', `The kernel ${ctx.request.kernel} is built for ${found.arch}, but ${ctx.hostName} is an ${ctx.hostArch} host; Firecracker would crash at once.`, {
@@ -70,24 +65,21 @@ export const prepareRunDir: Step<VmStartContext> = {
   name: 'host.prepareRunDir',
   async run(ctx) {
     const { name: _n, ...config } = ctx.request;
-    const result = await ctx.connection.exec(prepareScript(ctx.paths, { ...config, name: ctx.request.name, createdAt: new Date().toISOString() }), { timeoutMs: 30_000 });
-    if (result.exitCode === 17) throw new AppError('CONFLICT', `A microVM with the id ${ctx.request.id} already exists on ${ctx.hostName}.`, { remedy: 'Choose another id, or delete the other microVM.' });
-    if (result.exitCode !== 0) throw new AppError('HOST_COMMAND_FAILED', `The run directory could not be created: ${(result.output || result.stderr).trim()}`);
+    const result = await runHostScript(ctx.connection, vmPrepare, [ctx.paths.dir, JSON.stringify({ ...config, name: ctx.request.name, createdAt: new Date().toISOString() })], { timeoutMs: 30_000 });
+    if (result.outcome === 'exists') throw new AppError('CONFLICT', `A microVM with the id ${ctx.request.id} already exists on ${ctx.hostName}.`, { remedy: 'Choose another id, or delete the other microVM.' });
   },
   async undo(ctx) {
-    await ctx.connection.exec(`rm -rf -- ${shq(ctx.paths.dir)}`, { timeoutMs: 30_000 });
+    await runHostScript(ctx.connection, vmKill, [ctx.paths.dir, 'delete'], { timeoutMs: 30_000 });
   },
 };
 
 export const startProcess: Step<VmStartContext> = {
   name: 'host.startFirecracker',
   async run(ctx) {
-    const result = await ctx.connection.exec(startScript(ctx.paths, ctx.firecrackerBinary, ctx.request.id), { timeoutMs: 30_000 });
-    if (result.exitCode === 3) throw new AppError('FIRECRACKER_EXITED', `Firecracker exited at once: ${result.output.trim().split('\n').slice(-5).join(' / ')}`, { remedy: 'Check the Firecracker installation on the host (Hosts → Details).' });
-    if (result.exitCode !== 0) throw new AppError('FIRECRACKER_TIMEOUT', 'Firecracker did not open its API socket within 5 s.', { remedy: 'Check the host’s load, then try again.' });
+    await runHostScript(ctx.connection, vmStart, [ctx.paths.dir, ctx.firecrackerBinary, ctx.request.id], { timeoutMs: 30_000 });
   },
   async undo(ctx) {
-    await check(ctx.connection, `kill -9 "$(cat ${shq(ctx.paths.pid)})" 2>/dev/null; true`, 'Stopping Firecracker');
+    await runHostScript(ctx.connection, vmKill, [ctx.paths.dir, 'vm'], { timeoutMs: 30_000 });
   },
 };
 
@@ -96,6 +88,9 @@ export const connectApi: Step<VmStartContext> = {
   async run(ctx) {
     ctx.client = await ctx.openClient();
     await ctx.client.describeInstance();
+  },
+  async undo(ctx) {
+    await ctx.closeClient();
   },
 };
 
@@ -122,11 +117,12 @@ export const putNetwork: Step<VmStartContext> = {
     const network = ctx.request.network;
     if (!network) return;
     // The tap device is created with sudo only when missing, owned by the SSH user.
-    await check(
-      ctx.connection,
-      `ip link show ${shq(network.tap)} >/dev/null 2>&1 || { sudo -n ip tuntap add dev ${shq(network.tap)} mode tap user "$(id -un)" && sudo -n ip link set ${shq(network.tap)} up; }`,
-      `Creating the tap device ${network.tap}`,
-    );
+    const tap = await runHostScript(ctx.connection, tapEnsure, [network.tap], { timeoutMs: 30_000 });
+    if (tap.outcome === 'needs-sudo') {
+      throw new AppError('SUDO_REQUIRED', `The tap device ${network.tap} does not exist on ${ctx.hostName}, and creating it needs sudo without a password.`, {
+        remedy: `Create it once on the host as root (ip tuntap add dev ${network.tap} mode tap user <the SSH user>, then ip link set ${network.tap} up), or leave the network empty.`,
+      });
+    }
     await api(ctx).putNetworkInterface({ iface_id: 'eth0', host_dev_name: network.tap, guest_mac: network.mac });
     if (ctx.request.mmds) {
       await api(ctx).putMmdsConfig({ network_interfaces: ['eth0'], version: 'V2' });

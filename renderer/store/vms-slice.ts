@@ -1,3 +1,4 @@
+import type { HostSummary } from '../../shared/channels/hosts';
 import type { VmCreateInput, VmSummary } from '../../shared/channels/vms';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';
@@ -13,20 +14,31 @@ export interface VmsSlice {
   listError?: AppErrorShape;
   /** The VM whose page is open. */
   selected?: string;
-  /** Actions under way and the last failure, per VM key. */
+  /** Actions under way and the last failure, per VM key: shown on the VM's row and its page. */
   busy: Record<string, VmAction | undefined>;
-  errors: Record<string, AppErrorShape | undefined>;
+  errors: Record<string, { action: VmAction; error: AppErrorShape } | undefined>;
   /** Boot steps as they run, for the create dialog's progress. */
   steps: { step: string; status: string }[];
   load(): Promise<void>;
   create(input: VmCreateInput): Promise<{ ok: true; vm: VmSummary } | { ok: false; message: string; fieldErrors: Record<string, string> }>;
   act(vm: VmSummary, action: VmAction): Promise<void>;
+  dismissError(key: string): void;
   select(key: string | undefined): void;
   applyChanged(vm: VmSummary): void;
   applyRemoved(hostId: string, id: string): void;
   applyStep(step: string, status: string): void;
   /** Streams the VM's serial console until the returned `close` is called. */
-  openConsole(vm: VmSummary, handlers: { onOutput(data: string): void; onStatus(status: string): void }): ConsoleHandle;
+  openConsole(vm: VmSummary, handlers: ConsoleHandlers): ConsoleHandle;
+}
+
+export type ConsoleStatus =
+  | { state: 'connecting' | 'connected' | 'reconnecting'; message: string }
+  /** Closed for good (idle timeout, host gone, an error): the view offers Reconnect. */
+  | { state: 'closed'; message: string };
+
+export interface ConsoleHandlers {
+  onOutput(data: string): void;
+  onStatus(status: ConsoleStatus): void;
 }
 
 export interface ConsoleHandle {
@@ -35,6 +47,8 @@ export interface ConsoleHandle {
 }
 
 export const vmKey = (vm: { hostId: string; id: string }) => `${vm.hostId}/${vm.id}`;
+
+const actionNames: Record<VmAction, string> = { pause: 'Pause', resume: 'Resume', stop: 'Stop', kill: 'Force kill', delete: 'Delete', snapshot: 'Snapshot' };
 
 export function createVmsSlice(ctx: SliceContext): VmsSlice {
   const slice = () => ctx.get().vms;
@@ -81,12 +95,12 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
           put(await ctx.api.invoke(`vms.${action}`, ref));
         }
       } catch (caught) {
-        const error = toFiredeckError(caught);
-        patch({ errors: { ...slice().errors, [key]: error.shape() } });
+        patch({ errors: { ...slice().errors, [key]: { action, error: toFiredeckError(caught).shape() } } });
       } finally {
         patch({ busy: { ...slice().busy, [key]: undefined } });
       }
     },
+    dismissError: (key) => patch({ errors: { ...slice().errors, [key]: undefined } }),
     select: (selected) => patch({ selected }),
     applyChanged: (vm) => put(vm),
     applyRemoved(hostId, id) {
@@ -97,29 +111,35 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
     openConsole(vm, handlers) {
       let sessionId: string | undefined;
       let closed = false;
-      const offOutput = ctx.api.on('vms.consoleOutput', (event) => {
-        if (event.sessionId === sessionId) handlers.onOutput(event.data);
-      });
-      const offClosed = ctx.api.on('vms.consoleClosed', (event) => {
-        if (event.sessionId === sessionId) handlers.onStatus(event.reason);
-      });
+      const mine = (event: { sessionId: string }) => event.sessionId === sessionId;
+      const offs = [
+        ctx.api.on('vms.consoleOutput', (event) => mine(event) && handlers.onOutput(event.data)),
+        ctx.api.on('vms.consoleStateChanged', (event) => mine(event) && handlers.onStatus({ state: event.state, message: event.message })),
+        ctx.api.on('vms.consoleClosed', (event) => mine(event) && handlers.onStatus({ state: 'closed', message: `The console closed: ${event.reason}.` })),
+      ];
+      handlers.onStatus({ state: 'connecting', message: 'Connecting…' });
       ctx.api.invoke('vms.consoleOpen', { hostId: vm.hostId, id: vm.id }).then(
         (opened) => {
           if (closed) return void ctx.api.invoke('vms.consoleClose', { sessionId: opened.sessionId }).catch(() => {});
           sessionId = opened.sessionId;
-          handlers.onStatus('Connected: type to send keys to the guest');
+          handlers.onStatus({ state: 'connected', message: 'Connected: type to send keys to the guest' });
         },
-        (caught: unknown) => handlers.onStatus(`The console could not be opened: ${toFiredeckError(caught).message}`),
+        (caught: unknown) => {
+          const error = toFiredeckError(caught);
+          handlers.onStatus({ state: 'closed', message: `The console could not be opened: ${error.message}${error.remedy ? ` ${error.remedy}` : ''}` });
+        },
       );
       return {
         send(data) {
           if (!sessionId) return;
-          void ctx.api.invoke('vms.consoleInput', { sessionId, data }).catch(() => handlers.onStatus('Input was not delivered: the console is closed.'));
+          void ctx.api.invoke('vms.consoleInput', { sessionId, data }).catch((caught: unknown) => {
+            const error = toFiredeckError(caught);
+            handlers.onStatus({ state: error.code === 'NOT_FOUND' ? 'closed' : 'reconnecting', message: `Not sent: ${error.message}` });
+          });
         },
         close() {
           closed = true;
-          offOutput();
-          offClosed();
+          offs.forEach((off) => off());
           if (sessionId) void ctx.api.invoke('vms.consoleClose', { sessionId }).catch(() => {});
         },
       };
@@ -142,6 +162,44 @@ export function selectVmList(state: AppState, filter: VmFilter = {}): VmSummary[
     .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.id.localeCompare(b.id));
 }
 
+/** Why nothing can be done to this VM right now (its host cannot be asked), or null when it can. */
+export function vmUnavailable(vm: VmSummary, host: HostSummary | undefined): { message: string; remedy?: string; lastSeenAt?: string } | null {
+  if (vm.offline) return vm.offline;
+  if (!host) return { message: 'Its host is no longer in your host list.' };
+  if (host.connection.state !== 'connected') return { message: `${host.label} is not connected.`, remedy: 'Connect it from the Hosts view.' };
+  return null;
+}
+
+/**
+ * Hosts whose microVMs the list cannot show because they are not connected (see
+ * notConnectedReason): after a restart the list is not "empty" while VMs run on such a host.
+ * The summaries are the store's own, so `useShallow` keeps the list stable.
+ */
+export function selectUnlistedHosts(state: AppState): HostSummary[] {
+  return Object.values(state.hosts.byId)
+    .filter((host) => host.connection.state !== 'connected')
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** Why a host is not connected, as the list says it. */
+export function notConnectedReason(host: HostSummary): string {
+  const c = host.connection;
+  if (c.state === 'reconnecting') return `the connection was lost (${c.error.message.replace(/\.$/, '')}); Firedeck is reconnecting`;
+  if (c.state === 'failed') return c.error.message;
+  if (c.state === 'connecting') return 'connecting…';
+  return 'not connected';
+}
+
+/** "Stop failed: …": the last failure of an action on a VM, as its row shows it. */
+export function actionFailure(failure: { action: VmAction; error: AppErrorShape }): string {
+  return `${actionNames[failure.action]} failed: ${failure.error.message}`;
+}
+
+/** "Stop failed.": the title of the failure's banner on the VM's page. */
+export function actionFailureTitle(failure: { action: VmAction }): string {
+  return `${actionNames[failure.action]} failed.`;
+}
+
 /** "3 h 12 min" for a VM that has been up since `startedAt`. */
 export function uptime(startedAt: string | undefined, now: number): string {
   if (!startedAt) return '—';
@@ -151,4 +209,10 @@ export function uptime(startedAt: string | undefined, now: number): string {
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d`;
+}
+
+/** "last seen 14:03 (5 min ago)": when a VM of an unreachable host was last read. */
+export function lastSeen(at: string, now: number): string {
+  const time = new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `last seen ${time} (${uptime(at, now)} ago)`;
 }

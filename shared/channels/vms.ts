@@ -50,6 +50,11 @@ export interface VmSummary {
   lastLog?: string[];
   /** What Firecracker reported, when it could be asked. */
   firecrackerVersion?: string;
+  /**
+   * Set while the VM's host cannot be asked (not connected, or not answering): `state` is what was
+   * seen at `lastSeenAt`, nothing can be done to the VM, and `message`/`remedy` say why.
+   */
+  offline?: { lastSeenAt: string; message: string; remedy?: string };
 }
 
 const vmRef = { hostId, id: vmIdSchema };

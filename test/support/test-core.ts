@@ -62,10 +62,10 @@ export async function startTestCore(options: Partial<CoreOptions> = {}): Promise
           reject(new Error(`no matching ${event} event within ${timeoutMs} ms`));
         }, timeoutMs);
         const unsubscribe = core.events.subscribe((name, payload) => {
-          if ((name as string) !== event || !match(payload as EventMap[typeof event])) return;
+          if ((name as string) !== event || !match(payload as unknown as EventMap[typeof event])) return;
           clearTimeout(timer);
           unsubscribe();
-          resolve(payload as EventMap[typeof event]);
+          resolve(payload as unknown as EventMap[typeof event]);
         });
       });
     },

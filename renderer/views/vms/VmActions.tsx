@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { VmSummary } from '../../../shared/channels/vms';
 import { useAppStore } from '../../store/context';
-import { vmKey } from '../../store/vms-slice';
+import { vmKey, vmUnavailable } from '../../store/vms-slice';
 import type { VmAction } from '../../store/vms-slice';
 
 const destructive: Partial<Record<VmAction, string>> = {
@@ -10,15 +10,22 @@ const destructive: Partial<Record<VmAction, string>> = {
   delete: 'Delete',
 };
 
-/** Buttons for what the VM's state allows; destructive ones ask once more. */
+/**
+ * Buttons for what the VM's state allows; destructive ones ask once more. Every action needs the
+ * VM's host: while it cannot be asked, the buttons are disabled and say why.
+ */
 export function VmActions({ vm, compact = false }: { vm: VmSummary; compact?: boolean }) {
   const act = useAppStore((s) => s.vms.act);
   const busy = useAppStore((s) => s.vms.busy[vmKey(vm)]);
+  const host = useAppStore((s) => s.hosts.byId[vm.hostId]);
   const [confirm, setConfirm] = useState<VmAction | null>(null);
+  const unavailable = vmUnavailable(vm, host);
   const live = vm.state === 'running' || vm.state === 'paused' || vm.state === 'starting' || vm.state === 'unknown';
   const cls = `button${compact ? ' button-small' : ''}`;
+  const blocked = !!busy || unavailable !== null;
+  const why = unavailable ? `Not now: ${unavailable.message}` : undefined;
 
-  if (confirm) {
+  if (confirm && !unavailable) {
     const label = destructive[confirm]!;
     return (
       <span className="row-actions confirm">
@@ -32,39 +39,20 @@ export function VmActions({ vm, compact = false }: { vm: VmSummary; compact?: bo
       </span>
     );
   }
+  const button = (label: string, onClick: () => void) => (
+    <button type="button" className={cls} disabled={blocked} title={why} onClick={onClick}>
+      {label}
+    </button>
+  );
   return (
     <span className="row-actions">
       {busy && <span className="muted small">{busy}…</span>}
-      {vm.state === 'running' && (
-        <button type="button" className={cls} disabled={!!busy} onClick={() => void act(vm, 'pause')}>
-          Pause
-        </button>
-      )}
-      {vm.state === 'paused' && (
-        <button type="button" className={cls} disabled={!!busy} onClick={() => void act(vm, 'resume')}>
-          Resume
-        </button>
-      )}
-      {!compact && vm.state !== 'exited' && vm.state !== 'stopped' && (
-        <button type="button" className={cls} disabled={!!busy} onClick={() => void act(vm, 'snapshot')}>
-          Snapshot
-        </button>
-      )}
-      {live && (
-        <button type="button" className={cls} disabled={!!busy} onClick={() => setConfirm('stop')}>
-          Stop
-        </button>
-      )}
-      {live && !compact && (
-        <button type="button" className={cls} disabled={!!busy} onClick={() => setConfirm('kill')}>
-          Force kill
-        </button>
-      )}
-      {!live && (
-        <button type="button" className={cls} disabled={!!busy} onClick={() => setConfirm('delete')}>
-          Delete
-        </button>
-      )}
+      {vm.state === 'running' && button('Pause', () => void act(vm, 'pause'))}
+      {vm.state === 'paused' && button('Resume', () => void act(vm, 'resume'))}
+      {!compact && vm.state !== 'exited' && vm.state !== 'stopped' && button('Snapshot', () => void act(vm, 'snapshot'))}
+      {live && button('Stop', () => setConfirm('stop'))}
+      {live && !compact && button('Force kill', () => setConfirm('kill'))}
+      {!live && button('Delete', () => setConfirm('delete'))}
     </span>
   );
 }

@@ -4,11 +4,16 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { VmSummary } from '../../../shared/channels/vms';
 import { useAppStore } from '../../store/context';
+import type { ConsoleStatus } from '../../store/vms-slice';
 
-/** The VM's serial console: output streamed from its console log, keystrokes into its FIFO. */
+/**
+ * The VM's serial console: output streamed from its console log, keystrokes into its FIFO. It
+ * reconnects on its own when its host comes back; once closed for good it offers Reconnect.
+ */
 export function VmConsole({ vm }: { vm: VmSummary }) {
   const container = useRef<HTMLDivElement>(null);
-  const [status, setStatus] = useState('Connecting…');
+  const [status, setStatus] = useState<ConsoleStatus>({ state: 'connecting', message: 'Connecting…' });
+  const [attempt, setAttempt] = useState(0);
   const openConsole = useAppStore((s) => s.vms.openConsole);
   const { hostId, id } = vm;
 
@@ -34,17 +39,22 @@ export function VmConsole({ vm }: { vm: VmSummary }) {
       resize.disconnect();
       term.dispose();
     };
-    // The session belongs to the VM's identity, not to every state change of the VM.
+    // The session belongs to the VM's identity (and the user's Reconnect), not to every state change of the VM.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [hostId, id, openConsole]);
+  }, [hostId, id, openConsole, attempt]);
 
   return (
     <section className="card console-card" aria-labelledby="console-heading">
       <div className="editor-header">
         <h2 id="console-heading">Serial console</h2>
-        <span className="muted small" role="status" aria-label="Console status">
-          {status}
+        <span className={`small console-status console-${status.state}`} role="status" aria-label="Console status">
+          {status.message}
         </span>
+        {status.state === 'closed' && (
+          <button type="button" className="button button-small" onClick={() => setAttempt((n) => n + 1)}>
+            Reconnect
+          </button>
+        )}
       </div>
       <div className="console" ref={container} aria-label="Console output" />
     </section>

@@ -1,15 +1,20 @@
 import type { VmSummary } from '../../../shared/channels/vms';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
-import { vmKey } from '../../store/vms-slice';
+import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
+import '../../styles/vms.css';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
+import { VmFacts } from './VmFacts';
 import { VmStateBadge } from './VmStateBadge';
-import { ErrorBanner } from '../../components/ErrorBanner';
+import { useNow } from './use-now';
 
 export function VmDetails({ vm }: { vm: VmSummary }) {
   const select = useAppStore((s) => s.vms.select);
   const host = useAppStore((s) => s.hosts.byId[vm.hostId]);
-  const error = useAppStore((s) => s.vms.errors[vmKey(vm)]);
+  const failure = useAppStore((s) => s.vms.errors[vmKey(vm)]);
+  const dismiss = useAppStore((s) => s.vms.dismissError);
+  const now = useNow();
   const live = vm.state === 'running' || vm.state === 'paused' || vm.state === 'starting';
   return (
     <>
@@ -20,40 +25,24 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           </button>
           <h1>{vm.name || vm.id}</h1>
           <p className="muted">
-            <code>{vm.id}</code> on {host?.label ?? 'an unknown host'} · <VmStateBadge state={vm.state} />
+            <code>{vm.id}</code> on {host?.label ?? 'an unknown host'} · <VmStateBadge state={vm.state} stale={!!vm.offline} />
+            {vm.offline && <span className="vm-offline"> · {lastSeen(vm.offline.lastSeenAt, now)}</span>}
           </p>
         </div>
         <div className="page-actions">
           <VmActions vm={vm} />
         </div>
       </header>
-      {error && <ErrorBanner error={error} />}
+      {vm.offline && (
+        <ErrorBanner
+          tone="warning"
+          title="This is the state last seen: nothing can be done to the microVM until its host answers."
+          error={{ message: vm.offline.message, remedy: vm.offline.remedy }}
+        />
+      )}
+      {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
-        <section className="card" aria-labelledby="vm-config">
-          <h2 id="vm-config">Configuration</h2>
-          <dl className="facts">
-            <dt>vCPUs</dt>
-            <dd>{vm.vcpus}</dd>
-            <dt>Memory</dt>
-            <dd>{vm.memoryMib} MiB</dd>
-            <dt>Kernel</dt>
-            <dd className="mono small">{vm.kernel}</dd>
-            <dt>Root filesystem</dt>
-            <dd className="mono small">{vm.rootfs}</dd>
-            {vm.firecrackerVersion && (
-              <>
-                <dt>Firecracker</dt>
-                <dd className="mono small">{vm.firecrackerVersion}</dd>
-              </>
-            )}
-            {vm.startedAt && (
-              <>
-                <dt>Started</dt>
-                <dd>{new Date(vm.startedAt).toLocaleString()}</dd>
-              </>
-            )}
-          </dl>
-        </section>
+        <VmFacts vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>

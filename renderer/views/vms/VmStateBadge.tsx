@@ -9,7 +9,8 @@ const labels: Record<VmState, string> = {
   unknown: 'Not answering',
 };
 
-export function VmStateBadge({ state }: { state: VmState }) {
-  const tone = state === 'running' ? 'badge-ok' : state === 'stopped' ? 'badge-idle' : 'badge-warn';
+/** The VM's state; `stale` when it is only the state last seen (its host cannot be asked). */
+export function VmStateBadge({ state, stale = false }: { state: VmState; stale?: boolean }) {
+  const tone = stale || state === 'stopped' ? 'badge-idle' : state === 'running' ? 'badge-ok' : 'badge-warn';
   return <span className={`badge ${tone}`}>{labels[state]}</span>;
 }

@@ -4,29 +4,35 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { VmSummary } from '../../../../shared/channels/vms';
 import { createFirecrackerClient } from '../../../../electron/firecracker/client';
 import { sshUnixConnector } from '../../../../electron/firecracker/transports/ssh-unix';
-import { ensureTestUsers, startTestHost } from '../../../support/ssh-test-hosts';
-import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
+import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
+import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
 import { installFirecrackerFor, processesOf } from '../../../support/vm-fixtures';
 
-let users: TestUsers;
+// A test user of this suite's own: removeVmsOf (in installFirecrackerFor) kills its processes.
+const user = 'fdvm-life';
 let host: TestHost;
 let forbidding: TestHost;
+let closed: TestHost;
 let images: Awaited<ReturnType<typeof installFirecrackerFor>>;
 let t: TestCore;
-const runDir = (id: string) => `/home/fdtest-key/.firedeck/vms/${id}`;
+const runDir = (id: string) => `/home/${user}/.firedeck/vms/${id}`;
 
 beforeAll(async () => {
-  users = await ensureTestUsers();
-  images = await installFirecrackerFor(users.key.name);
-  [host, forbidding] = await Promise.all([startTestHost({ address: '127.0.0.9' }), startTestHost({ address: '127.0.0.10', allowStreamLocalForwarding: false })]);
+  await ensureKeyUser(user);
+  images = await installFirecrackerFor(user);
+  [host, forbidding, closed] = await Promise.all([
+    startTestHost({ address: '127.0.0.9', users: [user] }),
+    startTestHost({ address: '127.0.0.10', users: [user], allowStreamLocalForwarding: false }),
+    startTestHost({ address: '127.0.0.100', users: [user], allowStreamLocalForwarding: false, allowTcpForwarding: false }),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([host.stop(), forbidding.stop()]);
+  await Promise.all([host.stop(), forbidding.stop(), closed.stop()]);
   // Whatever a failed test left running; pkill exits 1 when there is nothing to kill.
   try {
-    execFileSync('pkill', ['-9', '-u', users.key.name, '-f', 'firedeck/vms/'], { stdio: 'ignore' });
+    execFileSync('pkill', ['-9', '-u', user, '-f', 'firedeck/vms/'], { stdio: 'ignore' });
   } catch {
     // nothing left
   }
@@ -38,7 +44,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const connect = (test: TestHost) => connectTestHost(t, test);
+const connect = (test: TestHost) => connectTestHost(t, test, { user });
 
 const create = (hostId: string, id: string, extra: Record<string, unknown> = {}) =>
   t.call('vms.create', { hostId, id, vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs, ...extra });
@@ -57,10 +63,11 @@ async function consoleText(hostId: string, id: string, send: string, expectText:
 }
 
 describe.each([
-  ['ssh-unix', () => host],
-  ['ssh-tcp (sshd forbids stream-local forwarding)', () => forbidding],
-])('microVM lifecycle through %s', (_name, which) => {
-  it('create → running → pause → resume → stop → delete, leaving nothing behind', async () => {
+  ['ssh-unix', () => host, 'ssh-unix'],
+  ['ssh-exec (sshd forbids stream-local forwarding)', () => forbidding, 'ssh-exec'],
+  ['ssh-exec (sshd forbids all forwarding)', () => closed, 'ssh-exec'],
+])('microVM lifecycle through %s', (_name, which, transport) => {
+  it('create → running → pause → resume → stop → delete, leaving nothing behind and no port open', async () => {
     const hostId = await connect(which());
     const id = `life-${which().address.split('.').at(-1)}`;
     const created = await create(hostId, id, { name: 'first sandbox' });
@@ -68,16 +75,20 @@ describe.each([
 
     const output = await consoleText(hostId, id, 'echo hello-from-console\n', 'hello-from-console\r\n');
     expect(output).toContain('hello-from-console');
+    // The transport really in use is on the host's summary, and nothing listens for the API.
+    expect((await t.call('hosts.list')).find((h) => h.id === hostId)?.apiTransport).toMatchObject({ inUse: transport });
+    expect(processesOf(user, 'LISTEN')).toEqual([]);
+    console.log(`channels of ${_name} after boot, console, transport check:`, JSON.stringify(t.core.hosts.connection(hostId).usage()));
 
     expect(await t.call('vms.pause', { hostId, id })).toMatchObject({ state: 'paused' });
     expect(await t.call('vms.resume', { hostId, id })).toMatchObject({ state: 'running' });
     expect((await t.call('vms.list')).find((vm) => vm.id === id)).toMatchObject({ state: 'running' });
 
     expect(await t.call('vms.stop', { hostId, id })).toMatchObject({ state: 'stopped' });
-    expect(processesOf(users.key.name, `${runDir(id)}/api.sock`)).toEqual([]);
+    expect(processesOf(user, `${runDir(id)}/api.sock`)).toEqual([]);
     expect(await t.call('vms.delete', { hostId, id })).toEqual({ deleted: true });
     expect(existsSync(runDir(id))).toBe(false);
-    expect(processesOf(users.key.name, runDir(id))).toEqual([]); // no Firecracker, no socat
+    expect(processesOf(user, runDir(id))).toEqual([]); // no Firecracker, no socat
     expect((await t.call('vms.list')).find((vm) => vm.id === id)).toBeUndefined();
   });
 });
@@ -106,7 +117,7 @@ describe('the truth about microVMs', () => {
     for (let i = 0; i < 100 && !readFileSync(`${runDir('doomed')}/console.log`, 'utf8').includes('login'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    execFileSync('pkill', ['-9', '-u', users.key.name, '-f', `${runDir('doomed')}/api.sock`]);
+    execFileSync('pkill', ['-9', '-u', user, '-f', `${runDir('doomed')}/api.sock`]);
     const listed = (await t.call('vms.list')).find((vm) => vm.id === 'doomed') as VmSummary;
     expect(listed.state).toBe('exited');
     expect(listed.lastLog?.join('\n')).toMatch(/login|#/);
@@ -119,15 +130,20 @@ describe('the truth about microVMs', () => {
     await t.call('vms.delete', { hostId: again, id: 'doomed' });
   });
 
-  it('keeps the last known state while the host is unreachable, and refreshes when it is back', async () => {
+  it('marks the VMs of an unreachable host as last seen, with why, and refreshes them when it is back', async () => {
     const hostId = await connect(host);
     await create(hostId, 'steady');
+    const seen = Date.now();
+    const offline = t.nextEvent('vms.changed', (vm) => vm.id === 'steady' && vm.offline !== undefined);
     await host.kill(); // sshd and every session die; the VM's own process does not
-    const whileDown = await t.call('vms.list');
-    expect(whileDown.find((vm) => vm.id === 'steady')).toMatchObject({ state: 'running' });
-    const back = t.nextEvent('hosts.changed', (h) => h.id === hostId && h.connection.state === 'connected', 20_000);
+    expect(await offline).toMatchObject({ state: 'running', offline: { message: expect.stringContaining('cannot be reached') } });
+    const whileDown = (await t.call('vms.list')).find((vm) => vm.id === 'steady')!;
+    expect(whileDown).toMatchObject({ state: 'running', offline: { remedy: expect.stringContaining('reconnects') } });
+    expect(Math.abs(Date.parse(whileDown.offline!.lastSeenAt) - seen)).toBeLessThan(60_000);
+    expect(await failureOf(t.call('vms.pause', { hostId, id: 'steady' }))).toMatchObject({ code: 'HOST_NOT_CONNECTED' });
+    const fresh = t.nextEvent('vms.changed', (vm) => vm.id === 'steady' && vm.offline === undefined, 20_000);
     await host.start();
-    await back;
+    expect(await fresh).toMatchObject({ state: 'running' });
     expect((await t.call('vms.list')).find((vm) => vm.id === 'steady')).toMatchObject({ state: 'running' });
     await t.call('vms.kill', { hostId, id: 'steady' });
     await t.call('vms.delete', { hostId, id: 'steady' });
@@ -160,10 +176,21 @@ describe('the truth about microVMs', () => {
     const hostId = await connect(host);
     // The test user has no sudo, so the missing tap device cannot be created.
     const failed = await failureOf(create(hostId, 'no-tap', { network: { tap: 'fdtap-missing', mac: '06:00:ac:10:00:02' } }));
-    expect(failed).toMatchObject({ code: 'HOST_COMMAND_FAILED', details: { step: 'fc.putNetworkInterface' } });
+    expect(failed).toMatchObject({ code: 'SUDO_REQUIRED', details: { step: 'fc.putNetworkInterface' } });
     expect(failed.message).toContain('fdtap-missing');
     expect(existsSync(runDir('no-tap'))).toBe(false);
-    expect(processesOf(users.key.name, runDir('no-tap'))).toEqual([]);
+    expect(processesOf(user, runDir('no-tap'))).toEqual([]);
+  });
+
+  it('a name or metadata with a backslash cannot forge entries in the list', async () => {
+    const hostId = await connect(host);
+    const name = 'x\\n@vm ghost-vm\\nalive yes';
+    await create(hostId, 'plain-1', { name, mmds: { note: 'y\\n@vm ghost-2' } });
+    const listed = (await t.call('vms.list')).filter((vm) => vm.hostId === hostId);
+    expect(listed.map((vm) => vm.id)).toEqual(['plain-1']);
+    expect(listed[0]).toMatchObject({ name, state: 'running' });
+    await t.call('vms.kill', { hostId, id: 'plain-1' });
+    await t.call('vms.delete', { hostId, id: 'plain-1' });
   });
 
   it('snapshots a running VM and restores it into a new one', async () => {

@@ -1,0 +1,36 @@
+# vm-discover.sh VMS_DIR — one record per microVM run directory under VMS_DIR:
+#   @vm ID / alive yes|no / log BASE64 (dead VMs: the end of the console log) / stopped yes /
+#   config JSON (the first line of config.json) / bridge PORT
+# A process counts as the VM's Firecracker only while its cwd is the run directory (a reused pid
+# is not). Data is printed with printf '%s', never echo (dash's echo turns a `\n` inside a VM name
+# into a newline, which could forge a record), and a directory whose name is not a valid VM id is
+# skipped. Only builtins run per live VM: with 50 VMs a fork each would cost more than the whole
+# refresh may take.
+vms=$1
+for d in "$vms"/*/; do
+  [ -d "$d" ] || continue
+  d=${d%/}
+  id=${d##*/}
+  case $id in
+    *[!A-Za-z0-9-]*) continue ;;
+  esac
+  [ "${#id}" -le 64 ] || continue
+  printf '@vm %s\n' "$id"
+  pid=
+  read -r pid 2>/dev/null < "$d/firecracker.pid"
+  # shellcheck disable=SC3013 # -ef: not POSIX, but dash, bash and busybox ash all have it
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "/proc/$pid/cwd" -ef "$d" ]; then
+    printf 'alive yes\n'
+  else
+    printf 'alive no\n'
+    printf 'log %s\n' "$(tail -n 15 "$d/console.log" 2>/dev/null | base64 | tr -d '\n')"
+  fi
+  if [ -e "$d/stopped" ]; then printf 'stopped yes\n'; fi
+  config=
+  read -r config 2>/dev/null < "$d/config.json"
+  printf 'config %s\n' "$config"
+  port=
+  read -r port 2>/dev/null < "$d/bridge.port"
+  printf 'bridge %s\n' "$port"
+done
+exit 0
