@@ -3,4 +3,4 @@
 # Exits: 3 DIR is not a directory.
 umask 077
 [ -d "$1" ] || exit 3
-: > "$1/metrics"
+: > "$1/metrics" && chmod 600 -- "$1/metrics"
