@@ -33,6 +33,7 @@ import { createHostKeyTrust } from './ssh/host-key-trust.js';
 import { createSettingsService, createSettingsStore } from './settings/settings-service.js';
 import { createAppLog } from './log/app-log.js';
 import type { AppLog } from './log/app-log.js';
+import { logEvents } from './log/event-log.js';
 import { redactingRouter } from './log/logging-router.js';
 import { createDiagnosticsRoutes } from './log/routes.js';
 import { createMetricsService } from './metrics/metrics-service.js';
@@ -94,6 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const appLog = createAppLog({ dir: join(options.dataDir, 'logs') });
   const log = teeLog(appLog, options.log ?? defaultLog);
   const events = createEventBus(log);
+  const stopEventLog = logEvents(events, appLog);
   const resources = createResourceRegistry(log);
   const notices = createNoticeBoard(events);
   const settingsStore = createSettingsStore(options.dataDir);
@@ -180,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       resources.closeAll('Firedeck is shutting down');
       metrics.close();
       notifications.close();
+      stopEventLog();
       await vms.close();
       hosts.close();
     },

@@ -28,7 +28,7 @@ export interface AppLog {
   error(message: string, error?: unknown): void;
   /** What ran on which host. Frequent runs of one script on one host are folded into a count. */
   hostScript(run: HostScriptRun): void;
-  /** The last errors (message and causes, redacted, no stack), newest last, for diagnostics. */
+  /** The last errors and warnings (message and causes, redacted, no stack), newest last, for diagnostics. */
   recentErrors(): string[];
 }
 
@@ -79,6 +79,11 @@ export function createAppLog(options: AppLogOptions): AppLog {
     size = 0;
   }
 
+  function keepRecent(text: string) {
+    recent.push(redact.text(`${now().toISOString()} ${text}`));
+    if (recent.length > RECENT_ERRORS) recent.shift();
+  }
+
   function write(level: string, text: string) {
     if (broken) return;
     const line = `${now().toISOString()} ${level} ${redact.text(text).replace(/\r?\n/g, '\n    ')}\n`;
@@ -97,12 +102,14 @@ export function createAppLog(options: AppLogOptions): AppLog {
     path,
     redact,
     info: (message) => write('INFO ', message),
-    warn: (message) => write('WARN ', message),
+    warn(message) {
+      write('WARN ', message);
+      keepRecent(message);
+    },
     error(message, error) {
       const summary = error === undefined ? '' : describe(error, redact, false);
       write('ERROR', error === undefined ? message : `${message}: ${describe(error, redact, true)}`);
-      recent.push(redact.text(`${now().toISOString()} ${message}${summary ? `: ${summary}` : ''}`));
-      if (recent.length > RECENT_ERRORS) recent.shift();
+      keepRecent(`${message}${summary ? `: ${summary}` : ''}`);
     },
     hostScript(run) {
       const key = `${run.host}\0${run.script}`;

@@ -21,7 +21,17 @@ const mib = (value: number | null) => (value === null ? '?' : `${Math.round(valu
  */
 export function diagnosticsText(input: DiagnosticsInput): string {
   const home = input.home;
-  const tidy = (text: string) => input.log.redact.text(home ? text.split(home).join('~') : text);
+  // Hosts are named by their number and label: their addresses and users stay out of the report.
+  const names: [string, string][] = input.hosts.flatMap((h, i) => [
+    [`${h.address}:${h.port}`, `<host ${i + 1}>`],
+    [h.address, `<host ${i + 1}>`],
+    [h.user, '<user>'],
+  ]);
+  const tidy = (text: string) => {
+    let out = home ? text.split(home).join('~') : text;
+    for (const [from, to] of names) if (from.length > 2) out = out.split(from).join(to);
+    return input.log.redact.text(out);
+  };
   const lines = [
     `Firedeck ${input.version} (${input.mode}) on ${input.platform} ${type()} ${release()} ${arch()}, Node ${process.versions.node}`,
     `Log: ${tidy(input.log.path)}`,
@@ -39,10 +49,10 @@ export function diagnosticsText(input: DiagnosticsInput): string {
     lines.push(
       `${head}`,
       `     ${p.machine} (${p.arch ?? 'unsupported'}), ${p.os || 'unknown OS'}, kernel ${p.kernel}, ${p.cpus ?? '?'} CPUs, ${mib(p.memoryMiB.total)} memory, ${mib(p.diskFreeMiB)} free disk`,
-      `     KVM ${p.kvm.verdict}${p.lima ? ' (Lima guest)' : ''}; Firecracker ${p.firecracker.present ? (p.firecracker.version ?? 'present') : 'missing'}; jailer ${p.jailer.present ? 'present' : 'missing'}; socat ${p.socat.present ? (p.socat.version ?? 'present') : 'missing'}; sudo ${p.sudo}`,
+      `     KVM ${p.kvm.verdict}${p.lima ? ' (Lima guest)' : ''}; Firecracker ${p.firecracker.present ? (p.firecracker.version?.replace(/^Firecracker\s+/i, '') ?? 'present') : 'missing'}; jailer ${p.jailer.present ? 'present' : 'missing'}; socat ${p.socat.present ? (p.socat.version ?? 'present') : 'missing'}; sudo ${p.sudo}`,
     );
   });
   const errors = input.log.recentErrors();
-  lines.push('', `Last errors (${errors.length}):`, ...(errors.length ? errors.map((e) => `  ${tidy(e)}`) : ['  none']));
+  lines.push('', `Last errors and warnings (${errors.length}):`, ...(errors.length ? errors.map((e) => `  ${tidy(e)}`) : ['  none']));
   return `${lines.join('\n')}\n`;
 }
