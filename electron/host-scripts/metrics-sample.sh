@@ -1,18 +1,19 @@
-# metrics-sample.sh FIREDECK_DIR OFFSETS SLOW LIMIT HZ — one sample of the host and of every running
+# metrics-sample.sh FIREDECK_DIR OFFSETS SLOW LIMIT CLOCK — one sample of the host and of every running
 # microVM under FIREDECK_DIR/vms, in one round trip. First every VM with a metrics file is asked to
 # write its figures (FlushMetrics: one curl for all of them, else one socat each, else none), then:
-#   host:  flush TOOL / uptime SECONDS / hz TICKS_PER_SECOND (only when HZ is empty) /
+#   host:  flush TOOL / uptime SECONDS / clock TICKS_PER_SECOND PAGE_BYTES (only when CLOCK is empty) /
 #          stat BUSY_TICKS ALL_TICKS / load L1 L5 L15 / mem TOTAL_KB AVAILABLE_KB /
 #          disk TOTAL_KB USED_KB AVAILABLE_KB and vmdisk KB (only when SLOW is yes)
-#   a VM:  @vm ID / proc PID START_TICKS UTIME STIME RSS_KB / then, if it has a metrics file:
+#   a VM:  @vm ID / proc PID START_TICKS UTIME STIME RSS_PAGES / then, if it has a metrics file:
 #          size BYTES (its offset is not in OFFSETS: where the file ends now), or
 #          lines, the file from its offset as Firecracker wrote it, a newline, @end, and
 #          trunc yes when the offset passed LIMIT and the file was emptied
 # OFFSETS is " ID:BYTES ID:BYTES …": how much of each VM's metrics file the app has read. Firecracker
 # keeps writing at its own file position, so an emptied file only becomes sparse; the app keeps its
 # offset. A process counts as the VM's only while its cwd is the run directory. Only builtins run per
-# VM, except the one read of its metrics file (tail or wc).
-fd=$1 offsets=" $2 " slow=$3 limit=$4 hz=$5
+# VM, except the one read of its metrics file (tail or wc); its figures come from the one line of
+# /proc/PID/stat (dash's read takes a byte per system call, so longer files cost more).
+fd=$1 offsets=" $2 " slow=$3 limit=$4 clock=$5
 vms=$fd/vms
 body='{"action_type":"FlushMetrics"}'
 alive=
@@ -58,7 +59,7 @@ fi
 up=
 read -r up _ < /proc/uptime
 printf 'uptime %s\n' "$up"
-[ -n "$hz" ] || printf 'hz %s\n' "$(getconf CLK_TCK 2>/dev/null)"
+[ -n "$clock" ] || printf 'clock %s %s\n' "$(getconf CLK_TCK 2>/dev/null)" "$(getconf PAGESIZE 2>/dev/null)"
 read -r _ u n s i w x y z _ < /proc/stat
 busy=$((u + n + s + x + y + z))
 printf 'stat %s %s\n' "$busy" "$((busy + i + w))"
@@ -95,15 +96,8 @@ for e in $alive; do
   # The fields after the command name, which may itself hold spaces and parentheses.
   # shellcheck disable=SC2086 # split on purpose: the fields are numbers and a state letter
   set -- ${line##*) }
-  rss=
-  while read -r k v _; do
-    if [ "$k" = VmRSS: ]; then
-      rss=$v
-      break
-    fi
-  done < "/proc/$pid/status"
   printf '@vm %s\n' "$id"
-  printf 'proc %s %s %s %s %s\n' "$pid" "${20}" "${12}" "${13}" "$rss"
+  printf 'proc %s %s %s %s %s\n' "$pid" "${20}" "${12}" "${13}" "${22}"
   [ -e "$d/metrics" ] || continue
   case $offsets in
     *" $id:"*)

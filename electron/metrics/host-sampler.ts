@@ -68,7 +68,7 @@ export function createHostSampler(options: HostSamplerOptions): HostSampler {
   const vms = new Map<string, FollowedVm>();
   let hostTrack: HostTrack | undefined;
   let hostNow: HostMetricsNow | null = null;
-  let hz: number | undefined;
+  let clock: { hz: number; pageBytes: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let inFlight: Promise<void> | undefined;
@@ -81,18 +81,18 @@ export function createHostSampler(options: HostSamplerOptions): HostSampler {
       .join(' ');
 
   function absorb(raw: RawSample, t: number, cpus: number | null) {
-    if (raw.hz) hz = raw.hz;
+    if (raw.clock) clock = raw.clock;
     const seen = new Set<string>();
-    const shares: { cpuDeltaTicks: number | null; rssKb: number | null }[] = [];
+    const shares: { cpuDeltaTicks: number | null; memBytes: number | null }[] = [];
     const points: MetricsSampledEvent['vms'] = [];
     for (const rawVm of raw.vms) {
       seen.add(rawVm.id);
       const followed = vms.get(rawVm.id);
-      const { track, point, cpuDeltaTicks } = advanceVm(followed?.track, rawVm, { uptimeS: raw.uptimeS, hz: hz ?? 100, flushed: raw.flush !== 'none' });
+      const { track, point, cpuDeltaTicks } = advanceVm(followed?.track, rawVm, { uptimeS: raw.uptimeS, hz: clock?.hz ?? 100, pageBytes: clock?.pageBytes ?? 4096, flushed: raw.flush !== 'none' });
       const ring = followed?.ring ?? createSeriesRing(vmMetricFields, options.historyPoints);
       ring.push(t, point);
       vms.set(rawVm.id, { track, ring, alive: true, lastSeen: t });
-      shares.push({ cpuDeltaTicks, rssKb: rawVm.rssKb });
+      shares.push({ cpuDeltaTicks, memBytes: track.memBytes });
       points.push({ id: rawVm.id, t, ...point, errorCount: track.errorCount });
     }
     for (const [id, vm] of vms) {
@@ -125,7 +125,7 @@ export function createHostSampler(options: HostSamplerOptions): HostSampler {
   async function sample(): Promise<void> {
     const host = await options.host();
     const slow = samples % slowEvery === 0;
-    const result = await runHostScript(host.connection, metricsSample, [host.firedeckDir, offsets(), slow ? 'yes' : 'no', truncateBytes, hz ?? ''], {
+    const result = await runHostScript(host.connection, metricsSample, [host.firedeckDir, offsets(), slow ? 'yes' : 'no', truncateBytes, clock ? `${clock.hz} ${clock.pageBytes}` : ''], {
       timeoutMs: Math.max(10_000, options.intervalMs * 3),
     });
     samples++;

@@ -104,7 +104,7 @@ export interface VmTrack {
   /** Error counters summed since the app began to follow this process. */
   errors: Map<string, number>;
   errorCount: number;
-  rssKb: number | null;
+  memBytes: number | null;
 }
 
 /** After this many flushes that added nothing, the file is assumed rewritten and its end is read again. */
@@ -119,7 +119,7 @@ const QUIET_FLUSHES = 3;
 export function advanceVm(
   previous: VmTrack | undefined,
   raw: RawVmSample,
-  now: { uptimeS: number; hz: number; flushed: boolean },
+  now: { uptimeS: number; hz: number; pageBytes: number; flushed: boolean },
 ): { track: VmTrack; point: Record<VmMetricField, number | null>; cpuDeltaTicks: number | null } {
   const same = previous !== undefined && previous.pid === raw.pid && previous.startTicks === raw.startTicks;
   const dtS = same ? now.uptimeS - previous.uptimeS : 0;
@@ -132,11 +132,11 @@ export function advanceVm(
     quietFlushes: same ? previous.quietFlushes : 0,
     errors: same ? previous.errors : new Map(),
     errorCount: same ? previous.errorCount : 0,
-    rssKb: raw.rssKb,
+    memBytes: raw.rssPages === null ? null : raw.rssPages * now.pageBytes,
   };
   const point: Record<VmMetricField, number | null> = {
     cpuPct: same ? cpuPercent(previous.cpuTicks, raw.cpuTicks, now.hz, dtS) : null,
-    memBytes: raw.rssKb === null ? null : raw.rssKb * 1024,
+    memBytes: track.memBytes,
     diskReadBps: null,
     diskWriteBps: null,
     netRxBps: null,
@@ -190,7 +190,7 @@ export interface HostTrack {
 export function advanceHost(
   previous: HostTrack | undefined,
   raw: RawSample,
-  vms: { cpuDeltaTicks: number | null; rssKb: number | null }[],
+  vms: { cpuDeltaTicks: number | null; memBytes: number | null }[],
 ): { track: HostTrack; point: Record<HostMetricField, number | null> } {
   const dTotal = previous?.stat && raw.stat && raw.stat.total > previous.stat.total ? raw.stat.total - previous.stat.total : null;
   const dBusy = dTotal !== null && raw.stat!.busy >= previous!.stat!.busy ? raw.stat!.busy - previous!.stat!.busy : null;
@@ -210,7 +210,7 @@ export function advanceHost(
       memUsedBytes: raw.mem ? (raw.mem.totalKb - raw.mem.availableKb) * 1024 : null,
       diskUsedBytes: track.diskUsedKb === null ? null : track.diskUsedKb * 1024,
       vmCpuPct: dTotal !== null && vmTicks !== null ? (vmTicks / dTotal) * 100 : null,
-      vmMemBytes: vms.reduce((sum, vm) => sum + (vm.rssKb ?? 0), 0) * 1024,
+      vmMemBytes: vms.reduce((sum, vm) => sum + (vm.memBytes ?? 0), 0),
       vmDiskBytes: track.vmDiskKb === null ? null : track.vmDiskKb * 1024,
     },
   };

@@ -6,7 +6,8 @@ export interface RawVmSample {
   startTicks: number;
   /** utime + stime, in clock ticks. */
   cpuTicks: number;
-  rssKb: number | null;
+  /** Resident memory, in pages (see RawSample.pageBytes). */
+  rssPages: number | null;
   /** The metrics file: its size when the app had no offset, or what followed the offset. */
   metrics?: { kind: 'size'; bytes: number } | { kind: 'lines'; lines: string[]; bytes: number; truncated: boolean };
 }
@@ -14,7 +15,8 @@ export interface RawVmSample {
 export interface RawSample {
   flush: 'curl' | 'socat' | 'none';
   uptimeS: number;
-  hz?: number;
+  /** Clock ticks per second and page size, when the script was asked for them. */
+  clock?: { hz: number; pageBytes: number };
   stat: { busy: number; total: number } | null;
   load: [number, number, number] | null;
   mem: { totalKb: number; availableKb: number } | null;
@@ -55,9 +57,10 @@ export function parseSample(output: string): RawSample {
       case 'uptime':
         sample.uptimeS = num(fields[0]) ?? 0;
         break;
-      case 'hz': {
+      case 'clock': {
         const hz = num(fields[0]);
-        if (hz && hz > 0) sample.hz = hz;
+        const pageBytes = num(fields[1]);
+        if (hz && hz > 0 && pageBytes && pageBytes > 0) sample.clock = { hz, pageBytes };
         break;
       }
       case 'stat': {
@@ -96,7 +99,7 @@ export function parseSample(output: string): RawSample {
         const [pid, start, utime, stime, rss] = fields.map(num);
         pendingId = undefined;
         if (id && pid != null && start != null && utime != null && stime != null) {
-          current = { id, pid, startTicks: start, cpuTicks: utime + stime, rssKb: rss ?? null };
+          current = { id, pid, startTicks: start, cpuTicks: utime + stime, rssPages: rss ?? null };
           sample.vms.push(current);
         }
         break;

@@ -48,7 +48,8 @@ describe('metrics-sample.sh under dash', () => {
     expect(first.flush).toBe('curl');
     expect(a.flushes).toBe(1);
     expect(b.flushes).toBe(1);
-    expect(first.hz).toBeGreaterThan(0);
+    expect(first.clock!.hz).toBeGreaterThan(0);
+    expect(first.clock!.pageBytes).toBeGreaterThanOrEqual(4096);
     expect(first.uptimeS).toBeGreaterThan(0);
     expect(first.stat!.total).toBeGreaterThan(first.stat!.busy);
     expect(first.load).toHaveLength(3);
@@ -58,14 +59,14 @@ describe('metrics-sample.sh under dash', () => {
     expect(first.vms.map((v) => v.id).sort()).toEqual(['alpha', 'beta']);
     const alpha = first.vms.find((v) => v.id === 'alpha')!;
     expect(alpha.pid).toBe(a.process.pid);
-    expect(alpha.rssKb).toBeGreaterThan(0);
+    expect(alpha.rssPages).toBeGreaterThan(0);
     // No offset known yet: the script says where the file ends (one flushed line).
     const size = statSync(join(a.dir, 'metrics')).size;
     expect(alpha.metrics).toEqual({ kind: 'size', bytes: size });
 
     a.next = { block: { read_bytes: 4096, write_bytes: 512 }, net: { rx_bytes_count: 100, tx_bytes_count: 7 } };
-    const second = parseSample((await run([fdDir(), `alpha:${size} beta:0`, 'no', 1 << 20, '100'])).stdout);
-    expect(second.hz).toBeUndefined(); // known: not asked again
+    const second = parseSample((await run([fdDir(), `alpha:${size} beta:0`, 'no', 1 << 20, '100 4096'])).stdout);
+    expect(second.clock).toBeUndefined(); // known: not asked again
     expect(second.disk).toBeUndefined(); // not a slow sample
     const lines = second.vms.find((v) => v.id === 'alpha')!.metrics;
     expect(lines).toMatchObject({ kind: 'lines', truncated: false });
@@ -85,12 +86,12 @@ describe('metrics-sample.sh under dash', () => {
     a.writeLine(); // Firecracker's once-a-minute line
     const periodic = statSync(join(a.dir, 'metrics')).size - offset;
     writeFileSync(join(a.dir, 'metrics'), '{"half":', { flag: 'a' });
-    const out = parseSample((await run([fdDir(), `alpha:${offset}`, 'no', 1 << 20, '100'])).stdout).vms[0]!.metrics;
+    const out = parseSample((await run([fdDir(), `alpha:${offset}`, 'no', 1 << 20, '100 4096'])).stdout).vms[0]!.metrics;
     if (out?.kind !== 'lines') throw new Error('expected lines');
     expect(out.lines).toHaveLength(1);
     expect(out.bytes).toBe(periodic);
     writeFileSync(join(a.dir, 'metrics'), '1}\n', { flag: 'a' });
-    const rest = parseSample((await run([fdDir(), `alpha:${offset + out.bytes}`, 'no', 1 << 20, '100'])).stdout).vms[0]!.metrics;
+    const rest = parseSample((await run([fdDir(), `alpha:${offset + out.bytes}`, 'no', 1 << 20, '100 4096'])).stdout).vms[0]!.metrics;
     expect(rest).toMatchObject({ kind: 'lines', lines: ['{"half":1}'], bytes: 11 });
   });
 
@@ -98,13 +99,13 @@ describe('metrics-sample.sh under dash', () => {
     const a = await vm('alpha');
     for (let i = 0; i < 20; i++) a.writeLine();
     const offset = statSync(join(a.dir, 'metrics')).size;
-    const out = parseSample((await run([fdDir(), `alpha:${offset}`, 'no', 100, '100'])).stdout).vms[0]!.metrics;
+    const out = parseSample((await run([fdDir(), `alpha:${offset}`, 'no', 100, '100 4096'])).stdout).vms[0]!.metrics;
     expect(out).toMatchObject({ kind: 'lines', truncated: true });
     if (out?.kind !== 'lines') throw new Error('expected lines');
     expect(out.lines).toHaveLength(1); // the flushed line, read before the file was emptied
     expect(statSync(join(a.dir, 'metrics')).size).toBe(0);
     a.writeLine();
-    const next = parseSample((await run([fdDir(), `alpha:${offset + out.bytes}`, 'no', 1 << 30, '100'])).stdout).vms[0]!.metrics;
+    const next = parseSample((await run([fdDir(), `alpha:${offset + out.bytes}`, 'no', 1 << 30, '100 4096'])).stdout).vms[0]!.metrics;
     if (next?.kind !== 'lines') throw new Error('expected lines');
     // Only the new lines come back, not the hole before them.
     expect(next.lines).toHaveLength(2);
@@ -120,10 +121,10 @@ describe('metrics-sample.sh under dash', () => {
       return bin;
     };
     const basic = ['getconf', 'wc', 'tail', 'df', 'du', 'sleep'];
-    const socat = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100'], { env: { PATH: tools('with-socat', [...basic, 'socat']) } })).stdout);
+    const socat = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100 4096'], { env: { PATH: tools('with-socat', [...basic, 'socat']) } })).stdout);
     expect(socat.flush).toBe('socat');
     expect(a.flushes).toBe(1);
-    const none = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100'], { env: { PATH: tools('neither', basic) } })).stdout);
+    const none = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100 4096'], { env: { PATH: tools('neither', basic) } })).stdout);
     expect(none.flush).toBe('none');
     expect(a.flushes).toBe(1);
     expect(none.vms[0]!.id).toBe('alpha'); // /proc figures come from builtins
@@ -139,7 +140,7 @@ describe('metrics-sample.sh under dash', () => {
     writeFileSync(join(fdDir(), 'vms', 'reused', 'firecracker.pid'), `${process.pid}\n`); // alive, but its cwd is elsewhere
     mkdirSync(join(fdDir(), 'vms', 'bad_id'));
     writeFileSync(join(fdDir(), 'vms', 'bad_id', 'firecracker.pid'), `${live.process.pid}\n`);
-    const out = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100'])).stdout);
+    const out = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100 4096'])).stdout);
     expect(out.vms.map((v) => v.id).sort()).toEqual(['bare', 'live']);
     expect(out.vms.find((v) => v.id === 'bare')!.metrics).toBeUndefined();
     expect(bare.flushes).toBe(0);

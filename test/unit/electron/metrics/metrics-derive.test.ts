@@ -3,7 +3,7 @@ import { advanceHost, advanceVm, cpuPercent, isErrorCounter, perSecond, sumLines
 import type { RawSample, RawVmSample } from '../../../../electron/metrics/sample-parse';
 
 const line = (fields: Record<string, Record<string, number>>) => JSON.stringify({ utc_timestamp_ms: 1, ...fields });
-const raw = (over: Partial<RawVmSample> = {}): RawVmSample => ({ id: 'vm', pid: 100, startTicks: 5000, cpuTicks: 0, rssKb: 1024, ...over });
+const raw = (over: Partial<RawVmSample> = {}): RawVmSample => ({ id: 'vm', pid: 100, startTicks: 5000, cpuTicks: 0, rssPages: 256, ...over });
 
 describe('CPU percent from clock ticks', () => {
   it('is ticks used over ticks elapsed, of one core', () => {
@@ -45,7 +45,7 @@ describe('rates from Firecracker’s counters', () => {
 });
 
 describe('one VM from sample to sample', () => {
-  const now = (uptimeS: number) => ({ uptimeS, hz: 100, flushed: true });
+  const now = (uptimeS: number) => ({ uptimeS, hz: 100, pageBytes: 4096, flushed: true });
 
   it('learns where the metrics file ends first, then reads rates from the lines after it', () => {
     const first = advanceVm(undefined, raw({ cpuTicks: 100, metrics: { kind: 'size', bytes: 800 } }), now(10));
@@ -94,8 +94,8 @@ describe('the host', () => {
     const first = advanceHost(undefined, sample({ stat: { busy: 1000, total: 10_000 }, disk: { totalKb: 100, usedKb: 40, availableKb: 60 }, vmDiskKb: 10 }), []);
     expect(first.point).toMatchObject({ load1: 0.5, cpuPct: null, memUsedBytes: 3000 * 1024, diskUsedBytes: 40 * 1024, vmDiskBytes: 10 * 1024 });
     const second = advanceHost(first.track, sample({ stat: { busy: 1400, total: 11_000 } }), [
-      { cpuDeltaTicks: 100, rssKb: 500 },
-      { cpuDeltaTicks: 100, rssKb: 250 },
+      { cpuDeltaTicks: 100, memBytes: 500 * 1024 },
+      { cpuDeltaTicks: 100, memBytes: 250 * 1024 },
     ]);
     expect(second.point).toMatchObject({ cpuPct: 40, vmCpuPct: 20, vmMemBytes: 750 * 1024, diskUsedBytes: 40 * 1024, vmDiskBytes: 10 * 1024 });
   });
