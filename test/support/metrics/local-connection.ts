@@ -14,7 +14,10 @@ export function localConnection(name = 'local'): HostConnection & { scripts: str
     connect: async () => {},
     disconnect: () => {},
     onState: () => () => {},
+    lastSeenAt: undefined,
     withClient: () => Promise.reject(new Error('no client in a local connection')),
+    openStream: () => Promise.reject(new Error('no streams in a local connection')),
+    usage: () => ({}) as ReturnType<HostConnection['usage']>,
     exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
       scripts.push(script);
       return new Promise((resolve, reject) => {
