@@ -4,7 +4,7 @@ import { sshUnixConnector } from '../../../../electron/firecracker/transports/ss
 import { beginBootTiming, putMetrics, recordBootTiming } from '../../../../electron/metrics/boot-steps';
 import { runSteps, steps } from '../../../../electron/steps/step-runner';
 import type { Step } from '../../../../electron/steps/step-runner';
-import { vmPaths } from '../../../../electron/vms/vm-host-scripts';
+import { vmPaths } from '../../../../electron/vms/vm-paths';
 import { bootSteps, connectApi, instanceStart } from '../../../../electron/vms/vm-start-steps';
 import type { VmStartContext } from '../../../../electron/vms/vm-start-steps';
 import type { TestCore } from '../../../support/test-core';
@@ -33,6 +33,7 @@ export async function bootVmWithMetrics(t: TestCore, hostId: string, id: string,
     firecrackerBinary: ctx.probe.firecracker.path!,
     paths,
     openClient: async () => client,
+    closeClient: () => client.close(),
   };
   try {
     await runSteps(bootWithMetrics, context);
