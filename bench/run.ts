@@ -6,6 +6,7 @@
 import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
 import { printTable, writeResults } from './harness';
+import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
 import { benchPollingMemory, benchVmList } from './vm-list.bench';
@@ -20,6 +21,9 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['wizard', benchWizardRerun],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
+  ['sampler', benchSamplerCpu],
+  // An hour by default (BENCH_METRICS_MINUTES shortens it).
+  ['metrics-memory', benchMetricsMemory],
 ];
 
 const results: BenchResult[] = [];

@@ -31,6 +31,17 @@ import type { SecretCipher } from './secrets/secret-store.js';
 import { createSettingsRoutes } from './settings/routes.js';
 import { createHostKeyTrust } from './ssh/host-key-trust.js';
 import { createSettingsService, createSettingsStore } from './settings/settings-service.js';
+import { createAppLog } from './log/app-log.js';
+import type { AppLog } from './log/app-log.js';
+import { logEvents } from './log/event-log.js';
+import { redactingRouter } from './log/logging-router.js';
+import { createDiagnosticsRoutes } from './log/routes.js';
+import { createMetricsService } from './metrics/metrics-service.js';
+import type { MetricsService } from './metrics/metrics-service.js';
+import { createMetricsRoutes } from './metrics/routes.js';
+import { createNotificationService } from './notifications/notification-service.js';
+import type { OsNotifier } from './notifications/notification-service.js';
+import { createNotificationRoutes } from './notifications/routes.js';
 
 export interface CoreOptions {
   /** Where hosts, settings and trusted keys live (Electron's userData, or `--data-dir`). */
@@ -53,6 +64,12 @@ export interface CoreOptions {
   vmPollMs?: number;
   /** How long a console may go without input or output before it is closed (default 15 min). */
   vmConsoleIdleMs?: number;
+  /** Time between metrics samples of a watched host (default 3 s). */
+  metricsIntervalMs?: number;
+  /** OS notifications (Electron: createOsNotifier(Notification)); in-app notifications work without. */
+  notifier?: OsNotifier;
+  /** Shows a file in the file manager (Electron: shell.showItemInFolder); browser mode has none. */
+  revealPath?: (path: string) => void;
 }
 
 /** The backend, independent of how the renderer reaches it. */
@@ -63,6 +80,10 @@ export interface Core {
   /** Guest networking (VM boot calls up/down/repair; integration tests too). */
   network: NetworkService;
   events: EventBus;
+  /** Live metrics (integration tests and benches look at its samplers). */
+  metrics: MetricsService;
+  /** The log file in the data folder (logs/firedeck.log). */
+  appLog: AppLog;
   dataDir: string;
   /** A window load or browser tab went away: closes everything it opened (consoles, terminals, forwards). */
   releaseOwner(ownerId: string): void;
@@ -71,8 +92,10 @@ export interface Core {
 
 /** The one place services are built and wired together. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const log = options.log ?? defaultLog;
+  const appLog = createAppLog({ dir: join(options.dataDir, 'logs') });
+  const log = teeLog(appLog, options.log ?? defaultLog);
   const events = createEventBus(log);
+  const stopEventLog = logEvents(events, appLog);
   const resources = createResourceRegistry(log);
   const notices = createNoticeBoard(events);
   const settingsStore = createSettingsStore(options.dataDir);
@@ -107,6 +130,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
+  const metrics = createMetricsService({ hosts, events, resources, intervalMs: options.metricsIntervalMs, log });
+  const notifications = createNotificationService({ events, resources, notifier: options.notifier });
 
   const handlers: Handlers = {
     ...createAppRoutes({
@@ -128,24 +153,52 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createImageRoutes(images),
     ...createNetworkRoutes(network),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
+    ...createMetricsRoutes(metrics),
+    ...createNotificationRoutes(notifications),
+    ...createDiagnosticsRoutes({
+      log: appLog,
+      info: { version: options.version, mode: options.mode, platform: options.platform ?? process.platform },
+      hosts: () => hosts.list(),
+      home,
+      ...(options.revealPath ? { revealPath: options.revealPath } : {}),
+    }),
   };
 
   // Hosts that were connected come back after a restart (those that need no secret).
   void hosts.connectAtStart();
 
   return {
-    router: createRouter(handlers, log),
+    router: redactingRouter(createRouter(handlers, log), appLog.redact),
     hosts,
     network,
     events,
+    metrics,
+    appLog,
     dataDir: options.dataDir,
     releaseOwner: (ownerId) => {
       resources.releaseOwner(ownerId);
     },
     close: async () => {
       resources.closeAll('Firedeck is shutting down');
+      metrics.close();
+      notifications.close();
+      stopEventLog();
       await vms.close();
       hosts.close();
+    },
+  };
+}
+
+/** Every line to the log file and to the log the shell gave (the console, or a test's). */
+function teeLog(file: AppLog, other: RouterLog & Pick<Console, 'error'>): RouterLog & Pick<Console, 'error' | 'warn'> {
+  return {
+    warn: (message) => {
+      file.warn(message);
+      other.warn(message);
+    },
+    error: (message: string, error?: unknown) => {
+      file.error(message, error);
+      other.error(message, error);
     },
   };
 }

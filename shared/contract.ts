@@ -1,8 +1,11 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
+import { diagnosticsChannels } from './channels/diagnostics.js';
 import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
+import { metricsChannels } from './channels/metrics.js';
 import { networkChannels } from './channels/network.js';
+import { notificationsChannels } from './channels/notifications.js';
 import { settingsChannels } from './channels/settings.js';
 import { transfersChannels } from './channels/transfers.js';
 import { vmsChannels } from './channels/vms.js';
@@ -24,6 +27,9 @@ export const channels = {
   ...wizardChannels,
   ...networkChannels,
   ...transfersChannels,
+  ...metricsChannels,
+  ...notificationsChannels,
+  ...diagnosticsChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -1,5 +1,7 @@
 import type { Notice } from './channels/app.js';
 import type { HostSummary } from './channels/hosts.js';
+import type { MetricsSampledEvent } from './channels/metrics.js';
+import type { AppNotification, TaskFinishedEvent } from './channels/notifications.js';
 import type { Settings } from './channels/settings.js';
 import type { VmSummary } from './channels/vms.js';
 import type { SetupStepState } from './channels/wizard.js';
@@ -22,6 +24,12 @@ export interface EventMap {
   'vms.consoleStateChanged': { sessionId: string; state: 'reconnecting' | 'connected'; message: string };
   /** One step of a long operation (create, restore) finished or started. */
   'vms.stepProgressed': { hostId: string; id: string; step: string; status: 'running' | 'done' | 'skipped' | 'failed' | 'undone' };
+  /** One sample of a host's metrics (its own figures and each VM's), while a window watches it. */
+  'metrics.sampled': MetricsSampledEvent;
+  'notifications.raised': AppNotification;
+  'notifications.dismissed': { id: string };
+  /** A long task (wizard run, push, sync, import) ended; emitted by the service that ran it. */
+  'tasks.finished': TaskFinishedEvent;
   /** A host setup step changed (status, commands, progress). */
   'wizard.stepProgressed': { hostId: string; step: SetupStepState; running: boolean };
 }

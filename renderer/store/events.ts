@@ -13,6 +13,7 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
     void hosts.load().catch(() => {});
     void store.getState().workspaces.load().catch(() => {});
     void store.getState().vms.load();
+    void store.getState().notifications.load().catch(() => {});
   };
   const unsubscribers = [
     api.on('settings.changed', (settings) => store.getState().settings.applyRemote(settings)),
@@ -28,6 +29,9 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
       if (host.connection.state === 'connected' && before !== 'connected') void store.getState().vms.load();
     }),
     api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
+    api.on('metrics.sampled', (sample) => store.getState().metrics.applySample(sample)),
+    api.on('notifications.raised', (n) => store.getState().notifications.applyRaised(n)),
+    api.on('notifications.dismissed', ({ id }) => store.getState().notifications.applyDismissed(id)),
     api.on('wizard.stepProgressed', ({ hostId, step, running }) => store.getState().wizard.applyStep(hostId, step, running)),
     api.on('transfers.progressed', ({ transferId, sent, total }) => {
       store.getState().workspaces.applyProgress(transferId, sent, total);

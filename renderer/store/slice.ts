@@ -4,6 +4,8 @@ import type { AppSlice } from './app-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { ImagesSlice } from './images-slice';
+import type { MetricsSlice } from './metrics-slice';
+import type { NotificationsSlice } from './notifications-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
 import type { VmsSlice } from './vms-slice';
@@ -16,6 +18,8 @@ export interface AppState {
   connection: ConnectionSlice;
   hosts: HostsSlice;
   images: ImagesSlice;
+  metrics: MetricsSlice;
+  notifications: NotificationsSlice;
   settings: SettingsSlice;
   ui: UiSlice;
   vms: VmsSlice;

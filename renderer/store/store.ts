@@ -5,6 +5,8 @@ import { createAppSlice } from './app-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createHostsSlice } from './hosts-slice';
 import { createImagesSlice } from './images-slice';
+import { createMetricsSlice } from './metrics-slice';
+import { createNotificationsSlice } from './notifications-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
 import { createUiSlice } from './ui-slice';
@@ -24,6 +26,8 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       connection: createConnectionSlice(ctx),
       hosts: createHostsSlice(ctx),
       images: createImagesSlice(ctx),
+      metrics: createMetricsSlice(ctx),
+      notifications: createNotificationsSlice(ctx),
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),
       workspaces: createWorkspacesSlice(ctx),

@@ -39,7 +39,7 @@ describe('backend events', () => {
     const before = fake.calls.length;
     fake.setStatus({ state: 'connected' });
     await Promise.resolve();
-    expect(fake.calls.slice(before).map((c) => c.channel).sort()).toEqual(['app.getInfo', 'hosts.list', 'settings.get', 'vms.list', 'workspaces.list']);
+    expect(fake.calls.slice(before).map((c) => c.channel).sort()).toEqual(['app.getInfo', 'hosts.list', 'notifications.list', 'settings.get', 'vms.list', 'workspaces.list']);
     expect(connectionBanner(store.getState().connection.status)).toBeNull();
   });
 

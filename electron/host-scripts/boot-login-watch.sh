@@ -1,0 +1,40 @@
+# boot-login-watch.sh DIR CREATE_TO_START_MS TIMEOUT_S — records a microVM's boot timing in its
+# config.json as "bootTiming": {"createToStartMs": N, "startToLoginMs": N|null}. Returns at once:
+# a background watcher (its output to /dev/null, so the SSH channel closes) looks for the guest's
+# first `login:` in console.log every 0.1 s, for at most TIMEOUT_S seconds and only while the VM's
+# process lives, then writes the figures (startToLoginMs null when no prompt came). TIMEOUT_S 0
+# writes at once with no login figure (a restored VM does not boot). The time is the host's,
+# counted from the watcher's start, right after InstanceStart was answered.
+# Exits: 3 DIR has no config.json.
+dir=$1 create=$2 timeout=$3
+cd -- "$dir" 2>/dev/null && [ -f config.json ] || exit 3
+(
+  trap '' HUP
+  read -r up _ < /proc/uptime
+  t0=${up%.*}${up#*.}
+  login=null
+  i=0
+  while [ "$i" -lt "$((timeout * 10))" ]; do
+    [ -f console.log ] || exit 0
+    if grep -q 'login:' console.log 2>/dev/null; then
+      read -r up _ < /proc/uptime
+      login=$(((${up%.*}${up#*.} - t0) * 10))
+      break
+    fi
+    pid=
+    read -r pid 2>/dev/null < firecracker.pid
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  config=
+  read -r config 2>/dev/null < config.json
+  case $config in
+    *'"bootTiming"'*) exit 0 ;;
+    '{'*'}') ;;
+    *) exit 0 ;;
+  esac
+  printf '%s,"bootTiming":{"createToStartMs":%s,"startToLoginMs":%s}}\n' "${config%\}}" "$create" "$login" > config.json.boot &&
+    mv -f config.json.boot config.json
+) < /dev/null > /dev/null 2>&1 &
+exit 0
