@@ -4,12 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, protocol, safeStorage, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, nativeTheme, protocol, safeStorage, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { keepRunningOnUnexpectedErrors } from './app/last-resort.js';
 import { createWindowStateStore, restorableBounds } from './app/window-state.js';
 import type { WindowState } from './app/window-state.js';
 import { createCore } from './core.js';
+import { createOsNotifier } from './notifications/os-notifier.js';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, hardenSession, hardenWebContents, isAppUrl, windowOptions } from './security.js';
 import { registerIpc } from './transport/ipc.js';
 import { resolveStaticFile } from './transport/static-files.js';
@@ -86,6 +87,8 @@ if (!app.requestSingleInstanceLock()) {
       secretCipher: safeStorage.isEncryptionAvailable()
         ? { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (encrypted) => safeStorage.decryptString(encrypted) }
         : undefined,
+      notifier: createOsNotifier(Notification),
+      revealPath: (path) => shell.showItemInFolder(path),
     });
     registerIpc(ipcMain, core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     app.setAboutPanelOptions({

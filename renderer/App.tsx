@@ -10,6 +10,7 @@ import type { ViewId } from './store/ui-slice';
 import { HostsView } from './views/HostsView';
 import { ImagesView } from './views/ImagesView';
 import { MicroVmsView } from './views/MicroVmsView';
+import { NotificationArea } from './views/metrics/NotificationArea';
 import { SettingsView } from './views/SettingsView';
 import { WorkspacesView } from './views/WorkspacesView';
 
@@ -56,6 +57,7 @@ export function App() {
       <main className="content">
         <ConnectionBanner />
         <NoticeList />
+        <NotificationArea />
         <ViewBoundary resetKey={view}>
           <View />
         </ViewBoundary>

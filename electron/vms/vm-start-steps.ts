@@ -3,6 +3,8 @@ import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import { readKernelArch } from '../images/kernel-header.js';
+import { beginBootTiming, putMetrics, recordBootTiming, recordRestoreTiming } from '../metrics/boot-steps.js';
+import type { BootTimingMark } from '../metrics/boot-steps.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
@@ -26,6 +28,8 @@ export interface VmStartContext {
   openClient(): Promise<FirecrackerClient>;
   /** Closes what openClient opened: the client, its relay channels, a tcp host's bridge. */
   closeClient(): Promise<void>;
+  /** Filled by `bootTiming.begin`. */
+  bootTiming?: BootTimingMark;
   /** Used by the restore variant. */
   snapshot?: { statePath: string; memPath: string };
 }
@@ -148,21 +152,25 @@ export const loadSnapshot: Step<VmStartContext> = {
 
 /** Booting a new microVM, in order. */
 export const bootSteps: readonly Step<VmStartContext>[] = [
+  beginBootTiming,
   validateConfig,
   validateKernel,
   prepareRunDir,
   startProcess,
   connectApi,
+  putMetrics,
   putMachineConfig,
   putBootSource,
   putRootfs,
   putNetwork,
   instanceStart,
+  recordBootTiming,
 ];
 
 /** Restoring a snapshot into a new microVM: the boot list without configuration, loading the snapshot instead. */
 export const restoreSteps: readonly Step<VmStartContext>[] = steps.insertAfter(
-  steps.remove(bootSteps, validateKernel, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart),
-  connectApi,
+  steps.remove(bootSteps, validateKernel, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart, recordBootTiming),
+  putMetrics,
   loadSnapshot,
+  recordRestoreTiming,
 );

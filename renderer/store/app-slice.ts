@@ -8,6 +8,10 @@ export interface AppSlice {
   load(): Promise<void>;
   addNotice(notice: Notice): void;
   dismissNotice(id: string): Promise<void>;
+  /** Shows the log folder in the file manager where main can; always answers its path. */
+  revealLogs(): Promise<{ path: string; revealed: boolean }>;
+  /** The bug-report text: version, OS, hosts' probe summaries, the last errors; no secrets. */
+  diagnostics(): Promise<string>;
 }
 
 export function createAppSlice(ctx: SliceContext): AppSlice {
@@ -24,6 +28,10 @@ export function createAppSlice(ctx: SliceContext): AppSlice {
     async dismissNotice(id) {
       patchSlice(ctx, 'app', { notices: ctx.get().app.notices.filter((n) => n.id !== id) });
       await ctx.api.invoke('app.dismissNotice', { id });
+    },
+    revealLogs: () => ctx.api.invoke('app.revealLogs'),
+    async diagnostics() {
+      return (await ctx.api.invoke('app.diagnostics')).text;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { PageHeader } from '../components/PageHeader';
+import { DiagnosticsCard } from './metrics/DiagnosticsCard';
 import { useAppStore } from '../store/context';
 import { AboutCard } from './settings/AboutCard';
 import { AppearanceCard } from './settings/AppearanceCard';
@@ -13,6 +14,7 @@ export function SettingsView() {
         <div className="settings">
           <AppearanceCard theme={value.theme} />
           <DownloadsForm settings={value} />
+          <DiagnosticsCard />
           <AboutCard />
         </div>
       ) : (

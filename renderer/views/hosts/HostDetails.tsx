@@ -1,3 +1,4 @@
+import { HostMetricsPanel } from '../metrics/HostMetricsPanel';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostSummary } from '../../../shared/channels/hosts';
 import { code } from '../../../shared/error-codes';
@@ -75,6 +76,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
           </section>
         )}
       </div>
+      {host.connection.state === 'connected' && <HostMetricsPanel hostId={host.id} />}
       <RemoveHostCard host={host} />
     </>
   );

@@ -1,19 +1,21 @@
 import '../../styles/metrics.css';
 import { useState } from 'react';
-import type { FiredeckApi } from '../../api';
+import { useAppStore } from '../../store/context';
 
 /**
  * Settings' card for bug reports: "Reveal log folder" (the file manager in the desktop app; the
  * path in browser mode) and "Copy diagnostics" (version, OS, hosts' probe summaries, last errors;
- * no secrets, no host addresses). Takes the API from the Settings view's slice context.
+ * no secrets, no host addresses).
  */
-export function DiagnosticsCard({ api }: { api: Pick<FiredeckApi, 'invoke'> }) {
+export function DiagnosticsCard() {
+  const revealLogs = useAppStore((s) => s.app.revealLogs);
+  const diagnostics = useAppStore((s) => s.app.diagnostics);
   const [said, setSaid] = useState<string>('');
   const [logPath, setLogPath] = useState<string>('');
 
   async function reveal() {
     try {
-      const { path, revealed } = await api.invoke('app.revealLogs');
+      const { path, revealed } = await revealLogs();
       setLogPath(path);
       setSaid(revealed ? 'The log folder is open in your file manager.' : 'Open this folder on the computer running Firedeck:');
     } catch {
@@ -23,7 +25,7 @@ export function DiagnosticsCard({ api }: { api: Pick<FiredeckApi, 'invoke'> }) {
 
   async function copy() {
     try {
-      const { text } = await api.invoke('app.diagnostics');
+      const text = await diagnostics();
       await navigator.clipboard.writeText(text);
       setSaid('Diagnostics copied: paste them into your bug report.');
     } catch {

@@ -1,4 +1,5 @@
 import type { VmSummary } from '../../../shared/channels/vms';
+import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
@@ -51,6 +52,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           </section>
         )}
       </div>
+      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
       {live && <VmConsole vm={vm} />}
     </>
   );

@@ -3,6 +3,8 @@ import { DataTable } from '../../components/DataTable';
 import type { Column } from '../../components/DataTable';
 import { useAppStore } from '../../store/context';
 import { uptime, vmKey } from '../../store/vms-slice';
+import { useMetricsSubscription } from '../metrics/use-metrics';
+import { VmSparklines } from '../metrics/VmSparklines';
 import { VmActions } from './VmActions';
 import { VmStatus } from './VmStatus';
 import { useNow } from './use-now';
@@ -12,6 +14,7 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
   const select = useAppStore((s) => s.vms.select);
   const hostLabels = useAppStore((s) => s.hosts.byId);
   const now = useNow();
+  useMetricsSubscription();
   const columns: Column<VmSummary>[] = [
     {
       header: 'MicroVM',
@@ -28,6 +31,7 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     { header: 'State', cell: (vm) => <VmStatus vm={vm} now={now} /> },
     { header: 'vCPUs', cell: (vm) => vm.vcpus },
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
+    { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
     // A VM that is only last seen has no uptime anyone knows.
     { header: 'Uptime', cell: (vm) => (!vm.offline && (vm.state === 'running' || vm.state === 'paused') ? uptime(vm.startedAt, now) : '—') },
     { header: 'Actions', hideHeader: true, cell: (vm) => <VmActions vm={vm} compact /> },
