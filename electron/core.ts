@@ -15,6 +15,7 @@ import { createImageService } from './images/image-service.js';
 import { createImageRoutes } from './images/routes.js';
 import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
+import { startNetworkRepair } from './network/network-repair.js';
 import { createNetworkRoutes } from './network/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './workspaces/routes.js';
@@ -126,7 +127,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const network = createNetworkService({ hosts });
-  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
+  const vms = createVmService({ hosts, events, resources, network, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
+  const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
@@ -183,6 +185,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       metrics.close();
       notifications.close();
       stopEventLog();
+      stopNetworkRepair();
       await vms.close();
       hosts.close();
     },

@@ -15,6 +15,8 @@ import { keyValues, networkScripts, parseVmLine } from './network-scripts.js';
 /** A VM's network once it is up: what VM boot puts into Firecracker's config and boot args. */
 export interface VmNetwork {
   vmId: string;
+  /** The SSH user's uid on the host (the helper's net-exec takes it). */
+  uid: number;
   /** The VM's network namespace (fd<uid>-<vmId>); Firecracker must run inside it. */
   netns: string;
   index: number;
@@ -164,9 +166,9 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     }
   }
 
-  function describe(vmId: string, netns: string, pool: AddressPool, index: number, dns: string[]): VmNetwork {
+  function describe(vmId: string, uid: number, netns: string, pool: AddressPool, index: number, dns: string[]): VmNetwork {
     const block = blockAddresses(pool, index);
-    return { vmId, netns, index, hostAddress: block.vmAddress, hostVethAddress: block.hostVethAddress, guestAddress: GUEST_ADDRESS, tap: TAP_NAME, mac: GUEST_MAC, dns, bootArgs: kernelIpArgument(dns) };
+    return { vmId, uid, netns, index, hostAddress: block.vmAddress, hostVethAddress: block.hostVethAddress, guestAddress: GUEST_ADDRESS, tap: TAP_NAME, mac: GUEST_MAC, dns, bootArgs: kernelIpArgument(dns) };
   }
 
   async function down(hostId: string, vmId: string): Promise<{ removed: boolean }> {
@@ -183,7 +185,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       checkPool(pool, state, connection.name);
       const existing = state.entries.find((e) => e.vmId === vmId);
       if (existing?.complete && existing.index !== null && existing.index < pool.capacity) {
-        return describe(vmId, existing.netns, pool, existing.index, state.dns);
+        return describe(vmId, state.uid, existing.netns, pool, existing.index, state.dns);
       }
       // Half of a network (a crash mid-way, or a pool changed since): take it down and build anew.
       if (existing) await down(hostId, vmId);
@@ -196,7 +198,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       const result = await runHostScript(connection, scripts.up, [HELPER_PATH, HELPER_SHA256, vmId, index, pool.cidr], { timeoutMs });
       if (result.outcome === 'ok') {
         const netns = keyValues(result.output).get('netns')?.at(-1) ?? `fd${state.uid}-${vmId}`;
-        return describe(vmId, netns, pool, index, state.dns);
+        return describe(vmId, state.uid, netns, pool, index, state.dns);
       }
       // Another user (or a network left by a VM still running) took the block, or this VM's
       // network appeared meanwhile: read the host again.
