@@ -13,6 +13,7 @@ import type { HostService, HostServiceDeps } from './hosts/host-service.js';
 import { createHostRoutes } from './hosts/routes.js';
 import { createImageService } from './images/image-service.js';
 import { createImageRoutes } from './images/routes.js';
+import { defaultSettings } from '../shared/channels/settings.js';
 import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
 import { startNetworkRepair } from './network/network-repair.js';
@@ -126,7 +127,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
   });
 
-  const network = createNetworkService({ hosts });
+  const network = createNetworkService({ hosts, pool: () => settingsStore.current().networkPool ?? defaultSettings.networkPool });
   const vms = createVmService({ hosts, events, resources, network, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
   const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log });
   const transfers = createTransferRegistry({ events });
@@ -153,7 +154,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createVmRoutes(vms),
     ...createTransferRoutes(transfers),
     ...createImageRoutes(images),
-    ...createNetworkRoutes(network),
+    ...createNetworkRoutes(network, secrets),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
     ...createMetricsRoutes(metrics),
     ...createNotificationRoutes(notifications),

@@ -1,4 +1,4 @@
-import type { HostNetworks, NetworkHelperStatus, NetworkHelperText, VmNetworkEntry } from '../../shared/channels/network.js';
+import type { HostNetworks, NetworkHelperStatus, NetworkHelperText, PoolCheck, VmNetworkEntry } from '../../shared/channels/network.js';
 import type { AppErrorShape } from '../../shared/errors.js';
 import { AppError } from '../app-error.js';
 import type { HostService } from '../hosts/host-service.js';
@@ -54,6 +54,8 @@ export interface NetworkService {
   list(hostId: string): Promise<HostNetworks>;
   /** Removes the networks of VMs not in `liveVmIds` (after a crash or a reboot); re-creates nothing. */
   repair(hostId: string, liveVmIds: readonly string[]): Promise<RepairReport>;
+  /** Whether `pool` is usable and which routes of the connected hosts (with the helper) it overlaps. */
+  checkPool(pool: string): Promise<PoolCheck>;
 }
 
 export interface NetworkServiceDeps {
@@ -247,6 +249,22 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       if (!helper.verified) return empty;
       const state = await readState(hostId);
       return { ...empty, used: state.used.size, poolConflicts: poolConflicts(pool, parseRoutes(state.routes)), dns: state.dns, networks: state.entries };
+    },
+    async checkPool(cidr) {
+      let pool: AddressPool;
+      try {
+        pool = parsePool(cidr);
+      } catch (error) {
+        return { pool: cidr, invalid: (error as Error).message, conflicts: [] };
+      }
+      const connected = deps.hosts.list().filter((h) => h.connection.state === 'connected');
+      const conflicts = await Promise.all(
+        connected.map(async (host) => {
+          const state = await readState(host.id).catch(() => null);
+          return { hostId: host.id, label: host.label, routes: state ? poolConflicts(pool, parseRoutes(state.routes)) : [] };
+        }),
+      );
+      return { pool: pool.cidr, capacity: pool.capacity, conflicts: conflicts.filter((c) => c.routes.length > 0) };
     },
     repair: (hostId, liveVmIds) =>
       serial(hostId, async () => {

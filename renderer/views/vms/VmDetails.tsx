@@ -1,5 +1,6 @@
 import type { VmSummary } from '../../../shared/channels/vms';
 import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
+import { VmNetworkCard } from '../network/VmNetworkCard';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
@@ -44,6 +45,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
+        <VmNetworkCard vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>
