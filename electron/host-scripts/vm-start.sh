@@ -7,6 +7,8 @@
 # `sudo -n HELPER net-exec UID VMID --` (Firecracker inside the VM's network namespace), later the
 # jailer. Such a launcher may stay Firecracker's parent and belong to root, so Firecracker writes
 # its own pid (a shell that records $$, then execs it): firecracker.pid is always Firecracker's.
+# Behind a launcher Firecracker also leads a session of its own (the inner setsid: the launcher's
+# group is root's), so vm-kill.sh ends its whole process group, as without one.
 # Exits: 3 Firecracker (or its launcher) exited at once (the end of its logs is printed), 4 no
 # socket in time.
 set -u
@@ -15,9 +17,11 @@ dir=$1 binary=$2 id=$3
 shift 3
 cd -- "$dir" || exit 1
 rm -f -- api.sock stopped firecracker.pid
+lead=
+[ "$#" -gt 0 ] && lead=setsid
 # shellcheck disable=SC2016 # $$ and "$@" belong to the inner shell
 setsid "$@" sh -c 'printf "%s\n" "$$" > firecracker.pid.new && mv -f firecracker.pid.new firecracker.pid && exec "$@"' firecracker \
-  "$binary" --api-sock "$dir/api.sock" --id "$id" --log-path "$dir/firecracker.log" 0<>console.in >>console.log 2>&1 &
+  ${lead:+"$lead"} "$binary" --api-sock "$dir/api.sock" --id "$id" --log-path "$dir/firecracker.log" 0<>console.in >>console.log 2>&1 &
 launcher=$!
 
 # Whether the launcher (or Firecracker itself) is still there. kill -0 cannot say: a launcher of

@@ -50,6 +50,8 @@ describe('vm-start.sh under dash', () => {
     expect(run).toMatchObject({ status: 0, stdout: '' });
     expect(pid).not.toBe(started.at(-1));
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain(paths.socket);
+    // Firecracker leads its own process group, so vm-kill.sh's group kill reaches its children.
+    expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[4]).toBe(String(pid));
     expect(readFileSync(join(paths.dir, 'args.txt'), 'utf8').trim()).toBe(`--api-sock ${paths.socket} --id vm-s --log-path ${paths.fcLog}`);
   });
 
