@@ -32,7 +32,7 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
   const cpus = host?.cpus ?? null;
 
   return (
-    <div className="metrics-panel card">
+    <section className="metrics-panel card" aria-label="Host metrics">
       <div className="metrics-head">
         <h2>Host metrics</h2>
         {host && host.flush === 'none' && <span className="muted">Disk and network figures of microVMs update once a minute here (no curl or socat on the host).</span>}
@@ -99,6 +99,6 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
           </dl>
         )}
       </section>
-    </div>
+    </section>
   );
 }

@@ -52,8 +52,8 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           </section>
         )}
       </div>
-      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
       {live && <VmConsole vm={vm} />}
+      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
     </>
   );
 }
