@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ensureKeyUser, ensureTestUsers, startTestHost } from '../support/ssh-test-hosts';
@@ -155,4 +155,36 @@ test('a VM under load shows it in its sparkline and charts; the host page shows 
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'host-page-dark');
   expect(watched.problems).toEqual([]);
+});
+
+test('a killed VM raises a notification with its last console lines; a host lost and back is told too', async ({ app, page }) => {
+  test.setTimeout(120_000);
+  await addHost(page);
+  await app.goTo('MicroVMs');
+  const vms = new VmsPage(page);
+  await createVm(page, 'doomed-vm');
+  await expect(vms.consoleStatus()).toHaveText(/Connected/);
+  await vms.typeInConsole('echo the-last-words-of-doomed-vm');
+  await expect(vms.console()).toContainText('the-last-words-of-doomed-vm');
+  await vms.backToList();
+
+  // Firecracker dies as an OOM kill or a crash would: SIGKILL, nobody asked for a stop.
+  const pid = readFileSync(`/home/${user}/.firedeck/vms/doomed-vm/firecracker.pid`, 'utf8').trim();
+  process.kill(Number(pid), 'SIGKILL');
+  const toasts = page.getByRole('region', { name: 'Notifications' });
+  const exited = toasts.getByRole('alert').filter({ hasText: 'doomed-vm exited' });
+  await expect(exited).toBeVisible({ timeout: 20_000 });
+  await expect(exited.locator('.toast-lines')).toContainText('the-last-words-of-doomed-vm');
+  await expect(vms.row('doomed-vm')).toContainText(/Exited|Stopped/);
+  await shot(page, 'notification-vm-exited-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'notification-vm-exited-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await exited.getByRole('button', { name: /^Dismiss/ }).click();
+  await expect(exited).toBeHidden();
+
+  await host.kill();
+  await expect(toasts.getByRole('status').filter({ hasText: 'kvm box is unreachable' })).toBeVisible({ timeout: 20_000 });
+  await host.start();
+  await expect(toasts.getByRole('status').filter({ hasText: 'kvm box is back' })).toBeVisible({ timeout: 30_000 });
 });
