@@ -91,6 +91,9 @@ const figure = (text: string | null, pattern: RegExp) => Number(pattern.exec(tex
 test('a VM under load shows it in its sparkline and charts; the host page shows its share; light and dark', async ({ app, page }) => {
   test.setTimeout(180_000);
   const watched = watchPage(page);
+  // Browser mode serves the app under its Content-Security-Policy: uPlot must draw within it.
+  const csp = (await page.request.get(new URL('/', page.url()).href)).headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self'");
   await addHost(page);
   await app.goTo('MicroVMs');
   const vms = new VmsPage(page);

@@ -1,7 +1,7 @@
 import '../../styles/metrics.css';
 import { useEffect, useMemo } from 'react';
 import { useAppStore } from '../../store/context';
-import { formatBytes, formatLoad, formatMs, formatPercent } from './metric-format';
+import { formatBytes, formatLoad, formatLoginMs, formatMs, formatPercent } from './metric-format';
 import { MetricTile } from './MetricTile';
 import { TimeChart } from './TimeChart';
 import { useMetricsHistory, useMetricsSubscription } from './use-metrics';
@@ -86,13 +86,13 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
           <dl className="facts">
             <dt>Median</dt>
             <dd>
-              {formatMs(boot.median.createToStartMs)} to start · {formatMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.length} microVMs)
+              {formatMs(boot.median.createToStartMs)} to start · {formatLoginMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.length} microVMs)
             </dd>
             {boot.last && (
               <>
                 <dt>Last</dt>
                 <dd>
-                  <code>{boot.last.id}</code>: {formatMs(boot.last.createToStartMs)} to start · {boot.last.startToLoginMs === null ? 'no login prompt seen' : `${formatMs(boot.last.startToLoginMs)} to the login prompt`}
+                  <code>{boot.last.id}</code>: {formatMs(boot.last.createToStartMs)} to start · {boot.last.startToLoginMs === null ? 'no login prompt seen' : `${formatLoginMs(boot.last.startToLoginMs)} to the login prompt`}
                 </dd>
               </>
             )}

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { isolatedPoints } from './chart-points';
 import { resolveColor, useThemeVersion } from './theme-colors';
 
 export interface ChartSeries {
@@ -62,7 +63,7 @@ export function TimeChart({ label, t, series, format, height = 140, minTop }: Ti
         { ...axis(), space: 64, values: (_u, splits) => splits.map((s, _i) => clockTime(s, (splits.at(-1) ?? s) - (splits[0] ?? s))) },
         { ...axis(), size: 70, values: (_u, splits) => splits.map((v) => latest.current.format(v)) },
       ],
-      series: [{}, ...latest.current.series.map((s) => ({ label: s.label, stroke: resolveColor(s.color, el), width: 1.6, spanGaps: false, points: { show: false } }))],
+      series: [{}, ...latest.current.series.map((s) => ({ label: s.label, stroke: resolveColor(s.color, el), width: 1.6, spanGaps: false, points: { show: true, size: 4, filter: (u: uPlot, i: number) => isolatedPoints(u.data[i] ?? []) } }))],
     };
     const data = [latest.current.t.map((ms) => ms / 1000), ...latest.current.series.map((s) => s.values)] as uPlot.AlignedData;
     const chart = new uPlot(options, data, el);

@@ -2,7 +2,7 @@ import '../../styles/metrics.css';
 import { useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/context';
 import { metricsKey } from '../../store/metrics-slice';
-import { formatBytes, formatMs, formatPercent, formatRate } from './metric-format';
+import { formatBytes, formatLoginMs, formatMs, formatPercent, formatRate } from './metric-format';
 import { MetricTile } from './MetricTile';
 import { TimeChart } from './TimeChart';
 import { useMetricsHistory, useMetricsSubscription } from './use-metrics';
@@ -75,7 +75,7 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
       {boot && (
         <p className="muted boot-line">
           Booted: {formatMs(boot.createToStartMs)} from Create to start
-          {boot.startToLoginMs === null ? ', no login prompt seen on the console' : `, then ${formatMs(boot.startToLoginMs)} to the login prompt`}.
+          {boot.startToLoginMs === null ? ', no login prompt seen on the console' : `, then ${formatLoginMs(boot.startToLoginMs)} to the login prompt`}.
         </p>
       )}
       <div className="metric-grid">
