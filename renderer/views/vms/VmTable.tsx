@@ -5,6 +5,7 @@ import { useAppStore } from '../../store/context';
 import { uptime, vmKey } from '../../store/vms-slice';
 import { useMetricsSubscription } from '../metrics/use-metrics';
 import { VmSparklines } from '../metrics/VmSparklines';
+import { formatSize } from '../../format';
 import { VmActions } from './VmActions';
 import { VmStatus } from './VmStatus';
 import { useNow } from './use-now';
@@ -31,6 +32,20 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     { header: 'State', cell: (vm) => <VmStatus vm={vm} now={now} /> },
     { header: 'vCPUs', cell: (vm) => vm.vcpus },
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
+    {
+      header: 'Image · disk',
+      cell: (vm) =>
+        vm.image ? (
+          <>
+            <div>{vm.image.name}</div>
+            <div className="muted mono small" title={`SHA-256 ${vm.image.sha256}`}>
+              {vm.image.sha256.slice(0, 12)} · {vm.diskBytes !== undefined ? formatSize(vm.diskBytes) : '—'}
+            </div>
+          </>
+        ) : (
+          <span className="muted small">{vm.rootfs.split('/').at(-1)} (shared image)</span>
+        ),
+    },
     { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
     // A VM that is only last seen has no uptime anyone knows.
     { header: 'Uptime', cell: (vm) => (!vm.offline && (vm.state === 'running' || vm.state === 'paused') ? uptime(vm.startedAt, now) : '—') },
