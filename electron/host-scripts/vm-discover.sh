@@ -24,7 +24,8 @@ for d in "$vms"/*/; do
     printf 'alive yes\n'
   else
     printf 'alive no\n'
-    printf 'log %s\n' "$(tail -n 15 "$d/console.log" 2>/dev/null | base64 | tr -d '\n')"
+    # The end may straddle a rotation (console-watch.sh): the kept part comes first.
+    printf 'log %s\n' "$(cat "$d/console.log.1" "$d/console.log" 2>/dev/null | tail -n 15 | base64 | tr -d '\n')"
   fi
   if [ -e "$d/stopped" ]; then printf 'stopped yes\n'; fi
   config=

@@ -1,3 +1,4 @@
+import consoleWatchSource from '../host-scripts/console-watch.sh';
 import tapEnsureSource from '../host-scripts/tap-ensure.sh';
 import vmBridgeSource from '../host-scripts/vm-bridge.sh';
 import vmDiskCreateSource from '../host-scripts/vm-disk-create.sh';
@@ -125,3 +126,6 @@ export const vmDiskCreate = hostScript({
     },
   },
 });
+
+/** DIR MAX_BYTES KEEP_BYTES INTERVAL_S — the watcher that keeps console.log bounded while the VM lives. */
+export const consoleWatch = hostScript({ name: 'console-watch', source: consoleWatchSource, what: 'Starting the console log watcher' });

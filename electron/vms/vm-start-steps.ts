@@ -11,7 +11,7 @@ import type { Step } from '../steps/step-runner.js';
 import { steps } from '../steps/step-runner.js';
 import { MAX_SOCKET_PATH, ROOT_DISK } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
-import { tapEnsure, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
+import { consoleWatch, tapEnsure, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
 
 /** What the boot steps read and fill. */
 export interface VmStartContext {
@@ -111,6 +111,23 @@ export const startProcess: Step<VmStartContext> = {
   },
 };
 
+/** console.log is cut back past this size (a chatty guest would fill the host's disk)... */
+export const CONSOLE_LOG_MAX_BYTES = 4 * 1024 * 1024;
+/** ...keeping this much of its end as console.log.1, for the last lines of a VM that exits. */
+export const CONSOLE_LOG_KEEP_BYTES = 1024 * 1024;
+
+/**
+ * Starts the host-side watcher that keeps the console log bounded (console-watch.sh); it ends on
+ * its own with Firecracker, and vm-kill.sh ends it with the VM. Goes after `host.startFirecracker`
+ * in every list that starts one (boot, restore, roll back).
+ */
+export const watchConsoleLog: Step<VmStartContext> = {
+  name: 'host.watchConsoleLog',
+  async run(ctx) {
+    await runHostScript(ctx.connection, consoleWatch, [ctx.paths.dir, CONSOLE_LOG_MAX_BYTES, CONSOLE_LOG_KEEP_BYTES, 1], { timeoutMs: 30_000 });
+  },
+};
+
 export const connectApi: Step<VmStartContext> = {
   name: 'fc.connect',
   async run(ctx) {
@@ -184,6 +201,7 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   prepareRunDir,
   createDisk,
   startProcess,
+  watchConsoleLog,
   connectApi,
   putMetrics,
   putMachineConfig,

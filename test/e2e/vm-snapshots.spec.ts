@@ -47,7 +47,7 @@ test('a microVM gets a disk of its own, shown with its image; a named snapshot i
 
   // The page shows the image and the disk; the list too.
   await expect(page.getByRole('region', { name: 'Configuration' })).toContainText('rootfs-ubuntu-22.04.ext4');
-  await expect(page.getByRole('region', { name: 'Configuration' })).toContainText('1.0 GiB');
+  await expect(page.getByRole('region', { name: 'Configuration' })).toContainText('1.00 GiB');
   await expect(page.getByRole('region', { name: 'Snapshots' })).toContainText('No snapshot yet');
 
   await page.getByRole('button', { name: 'Snapshot', exact: true }).click();

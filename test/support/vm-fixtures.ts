@@ -81,3 +81,8 @@ export function processesOf(user: string, text: string): string[] {
     return []; // pgrep exits 1 when nothing matches
   }
 }
+
+/** A `pgrep -a` line of a VM's console-log watcher (console-watch.sh's loop or its sleep), which lives as long as its VM. */
+export function isConsoleLogWatcher(line: string): boolean {
+  return line.includes('console-watch.sh DIR MAX_BYTES') || /^\d+ sleep 1$/.test(line);
+}

@@ -46,7 +46,7 @@ export function SnapshotDialog({ vm, onClose }: { vm: VmSummary; onClose(): void
   return (
     <Dialog title={`Snapshot ${vm.name || vm.id}`} onClose={onClose} footer={footer}>
       {made ? (
-        <section aria-label="Snapshot taken">
+        <section className="snapshot-made" aria-label="Snapshot taken">
           <p>The snapshot is kept under {vm.id}: restore it as a new microVM or roll {vm.id} back to it from its page.</p>
           <dl className="facts">
             <dt>Name</dt>

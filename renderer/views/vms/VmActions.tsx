@@ -46,7 +46,9 @@ export function VmActions({ vm, compact = false }: { vm: VmSummary; compact?: bo
       {label}
     </button>
   );
+  // The dialog sits beside the buttons, not inside them: a <dialog> inherits its parent's text styles (nowrap, alignment).
   return (
+    <>
     <span className="row-actions">
       {busy && <span className="muted small">{busy}…</span>}
       {vm.state === 'running' && button('Pause', () => void act(vm, 'pause'))}
@@ -55,7 +57,8 @@ export function VmActions({ vm, compact = false }: { vm: VmSummary; compact?: bo
       {live && button('Stop', () => setConfirm('stop'))}
       {live && !compact && button('Force kill', () => setConfirm('kill'))}
       {!live && button('Delete', () => setConfirm('delete'))}
-      {snapshotting && <SnapshotDialog vm={vm} onClose={() => setSnapshotting(false)} />}
     </span>
+    {snapshotting && <SnapshotDialog vm={vm} onClose={() => setSnapshotting(false)} />}
+    </>
   );
 }
