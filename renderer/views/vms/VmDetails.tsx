@@ -7,6 +7,7 @@ import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
+import { VmSnapshots } from './VmSnapshots';
 import { VmStateBadge } from './VmStateBadge';
 import { useNow } from './use-now';
 
@@ -44,6 +45,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
+        <VmSnapshots vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>
