@@ -7,6 +7,8 @@ import type { EventBus } from '../event-bus.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import type { HostContext, HostService } from '../hosts/host-service.js';
 import type { Caller } from '../router.js';
+import type { NetworkService } from '../network/network-service.js';
+import { vmNetworkFacts } from '../network/vm-network-facts.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { runSteps } from '../steps/step-runner.js';
 import type { Step } from '../steps/step-runner.js';
@@ -62,6 +64,8 @@ export function createVmService(deps: {
   hosts: HostService;
   events: EventBus;
   resources: ResourceRegistry;
+  /** Guest networking; without it VMs start without a network. */
+  network?: NetworkService;
   /** How long a guest gets to shut down after Ctrl+Alt+Del before it is killed. */
   stopTimeoutMs?: number;
   /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
@@ -106,6 +110,7 @@ export function createVmService(deps: {
         ? { image: { name: posix.basename(config.rootfs), path: config.rootfs, sha256: found.disk.imageSha256 }, diskBytes: found.disk.bytes }
         : {}),
       ...(found.startedAt ? { startedAt: found.startedAt } : {}),
+      ...vmNetworkFacts(found.config, found.alive),
     };
     if (!found.alive) {
       await clients.drop({ hostId: ctx.host.id, id: found.id });
@@ -246,6 +251,7 @@ export function createVmService(deps: {
       availableMemoryMib: ctx.probe.memoryMiB.available,
       firecrackerBinary: ctx.probe.firecracker.path,
       paths: vmPaths(ctx.probe.firedeckDir, request.id),
+      ...(deps.network ? { network: deps.network } : {}),
       openClient: () => clients.clientFor(vmHost(ctx), request.id),
       closeClient: () => clients.closeApi(vmHost(ctx), request.id),
       ...(snapshot ? { snapshot } : {}),
@@ -315,12 +321,14 @@ export function createVmService(deps: {
       if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return one(ref, ctx);
     },
     async kill(ref) {
       const ctx = await hosts.context(ref.hostId);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return one(ref, ctx);
     },
     async remove(ref) {
@@ -328,6 +336,7 @@ export function createVmService(deps: {
       await clients.drop(ref);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'delete'], { timeoutMs: 30_000 });
       forget(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return true;
     },
     async snapshot(ref, name) {

@@ -1,4 +1,5 @@
 import type { VmSummary } from '../../../shared/channels/vms';
+import { VmNetworkCard } from '../network/VmNetworkCard';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
@@ -46,6 +47,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       <div className="details-grid">
         <VmFacts vm={vm} />
         <VmSnapshots vm={vm} />
+        <VmNetworkCard vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>
