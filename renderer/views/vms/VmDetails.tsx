@@ -1,5 +1,6 @@
 import type { VmSummary } from '../../../shared/channels/vms';
 import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
+import { GuestPanel } from '../guest/GuestPanel';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
@@ -53,6 +54,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
         )}
       </div>
       {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
+      {live && !vm.offline && <GuestPanel vm={vm} />}
       {live && <VmConsole vm={vm} />}
     </>
   );
