@@ -5,6 +5,7 @@
  */
 import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
+import { benchGuest } from './guest.bench';
 import { printTable, writeResults } from './harness';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['api', benchApiLatency],
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
+  ['guest', benchGuest],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],

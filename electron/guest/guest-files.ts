@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { GuestCopyResult, GuestSyncResult } from '../../shared/channels/guest.js';
 import { AppError } from '../app-error.js';
@@ -19,7 +20,9 @@ interface LocalFile {
 }
 
 /** Files sent at once over one SFTP session (small files are round-trip bound, not bandwidth bound). */
-const PARALLEL = 16;
+const PARALLEL = 64;
+/** Files up to this size are read whole, hashed from memory and written in one SFTP write. */
+const SMALL_FILE = 255 * 1024;
 /** Paths per sha256sum command line. */
 const HASH_BATCH = 200;
 
@@ -75,17 +78,20 @@ function localSha256(path: string): Promise<string> {
 
 /** SHA-256 of guest files, in the order given (sha256sum prints one line per argument). */
 async function guestSha256(client: SshClient, paths: string[], signal: AbortSignal): Promise<string[]> {
-  const sums: string[] = [];
-  for (let i = 0; i < paths.length; i += HASH_BATCH) {
-    const batch = paths.slice(i, i + HASH_BATCH);
+  const batches: string[][] = [];
+  for (let i = 0; i < paths.length; i += HASH_BATCH) batches.push(paths.slice(i, i + HASH_BATCH));
+  const results: string[][] = [];
+  // Two commands at once: the guest hashes on two cores, within any sshd's MaxSessions.
+  await pool(batches.map((_, i) => i), 2, async (index) => {
+    const batch = batches[index]!;
     const result = await guestRun(client, `sha256sum -- ${batch.map(shq).join(' ')}`, { timeoutMs: 300_000, signal });
     const lines = result.stdout.split('\n').filter(Boolean);
     if (result.exitCode !== 0 || lines.length !== batch.length) {
       throw new AppError('PUSH_FAILED', `The guest could not check the files it received: ${result.stderr.trim() || 'sha256sum failed'}.`, { remedy: 'Check that the guest has sha256sum (coreutils or busybox) and free disk space.' });
     }
-    sums.push(...lines.map((l) => l.replace(/^\\/, '').slice(0, 64)));
-  }
-  return sums;
+    results[index] = lines.map((l) => l.replace(/^\\/, '').slice(0, 64));
+  });
+  return results.flat();
 }
 
 async function guestMkdirs(client: SshClient, dirs: string[], signal: AbortSignal): Promise<void> {
@@ -123,11 +129,26 @@ async function sendFiles(client: SshClient, plan: { file: LocalFile; target: str
   const report = () => transfer.progress(done + [...progress.values()].reduce((a, b) => a + b, 0), total);
   try {
     const indexes = plan.map((_, i) => i);
-    const localSums = Promise.all(plan.map((p) => localSha256(p.file.real)));
-    localSums.catch(() => {});
+    const local: string[] = [];
     await pool(indexes, PARALLEL, async (i) => {
       if (transfer.signal.aborted) throw cancelled();
       const { file } = plan[i]!;
+      if (file.size <= SMALL_FILE) {
+        // One open, write, futimes and close each: small files cost round trips, not bandwidth.
+        const bytes = await readFile(file.real);
+        local[i] = createHash('sha256').update(bytes).digest('hex');
+        const handle = await call<Buffer>((cb) => sftp.open(temps[i]!, 'w', { mode: 0o644 }, cb));
+        try {
+          if (bytes.length) await call<void>((cb) => sftp.write(handle, bytes, 0, bytes.length, 0, cb));
+          await call<void>((cb) => sftp.futimes(handle, file.mtime, file.mtime, cb));
+        } finally {
+          await call<void>((cb) => sftp.close(handle, cb));
+        }
+        done += bytes.length;
+        report();
+        return;
+      }
+      const hashed = localSha256(file.real);
       await call<void>((cb) =>
         sftp.fastPut(file.real, temps[i]!, { mode: 0o644, concurrency: 8, chunkSize: 255 * 1024, step: (sent: number) => {
           progress.set(i, sent);
@@ -138,8 +159,9 @@ async function sendFiles(client: SshClient, plan: { file: LocalFile; target: str
       done += file.size;
       report();
       await call<void>((cb) => sftp.utimes(temps[i]!, file.mtime, file.mtime, cb));
+      local[i] = await hashed;
     });
-    const [local, remote] = await Promise.all([localSums, guestSha256(client, temps, transfer.signal)]);
+    const remote = await guestSha256(client, temps, transfer.signal);
     const bad = plan.filter((_, i) => local[i] !== remote[i]).map((p) => p.file.path);
     if (bad.length) {
       throw new AppError('PUSH_CHECKSUM_MISMATCH', `${bad.length} file(s) arrived in the guest different from the workspace (${bad.slice(0, 3).join(', ')}); nothing was put in place.`, {
