@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { VmSummary } from '../../../shared/channels/vms';
 import { useAppStore } from '../../store/context';
 import { guestKey } from '../../store/guest-slice';
@@ -22,6 +22,18 @@ export function GuestPanel({ vm }: { vm: VmSummary }) {
   useEffect(() => {
     if (running) void refresh({ hostId, id });
   }, [hostId, id, running, refresh]);
+
+  // A guest that has just booted starts sshd a few seconds later: look again for a minute.
+  const [tries, setTries] = useState(0);
+  const down = status?.state === 'down';
+  useEffect(() => {
+    if (!running || !down || tries >= 20) return;
+    const timer = setTimeout(() => {
+      setTries((n) => n + 1);
+      void refresh({ hostId, id });
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [hostId, id, running, down, tries, refresh, status]);
 
   if (!running) return null;
   const label = !status
