@@ -1,10 +1,10 @@
 import type { VmSummary } from '../../../shared/channels/vms';
-import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
-import { GuestPanel } from '../guest/GuestPanel';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
 import '../../styles/vms.css';
+import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
+import { GuestPanel } from '../guest/GuestPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
@@ -53,9 +53,9 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           </section>
         )}
       </div>
-      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
-      {live && !vm.offline && <GuestPanel vm={vm} />}
       {live && <VmConsole vm={vm} />}
+      {live && !vm.offline && <GuestPanel vm={vm} />}
+      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
     </>
   );
 }
