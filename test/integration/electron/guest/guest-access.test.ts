@@ -9,7 +9,7 @@ import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestPublicKey } from '../../../../electron/wizard/guest-key';
 import type { GuestAddressResolver } from '../../../../electron/guest/guest-service';
@@ -161,6 +161,19 @@ describe('guest access through the host', () => {
 
     const escape = await failureOf(t.call('guest.copyOut', { ...vm(), workspaceId: 'guest-1', guestPath: `/home/${GUEST_USER}/out`, dir: '../../..', transferId: randomUUID() }));
     expect(escape.code).toMatch(/JAIL_ESCAPE|INVALID_PATH/);
+  });
+
+  it('cancels a copy into the guest and leaves nothing of it there', async () => {
+    const big = join(t.dataDir, 'workspaces', 'guest-1', 'big.bin');
+    await t.call('workspaces.create', { id: 'guest-1' });
+    await writeFile(big, randomBytes(64 * 1024 * 1024));
+    const transferId = randomUUID();
+    const firstProgress = t.nextEvent('transfers.progressed', (e) => e.transferId === transferId && e.sent > 0);
+    const copy = t.call('guest.copyIn', { ...vm(), workspaceId: 'guest-1', path: 'big.bin', guestDir: `/home/${GUEST_USER}/big`, transferId });
+    await firstProgress;
+    expect(await t.call('transfers.cancel', { transferId })).toEqual({ cancelled: true });
+    expect((await failureOf(copy)).code).toBe('CANCELLED');
+    expect((await guestSh('ls -A ~/big')).stdout).toBe('');
   });
 
   it('syncs a workspace folder and sends a changed file alone the second time', async () => {
