@@ -5,6 +5,7 @@
  */
 import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
+import { benchGuest } from './guest.bench';
 import { printTable, writeResults } from './harness';
 import { benchMetricsHeap } from './metrics-heap.bench';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['api', benchApiLatency],
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
+  ['guest', benchGuest],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],

@@ -5,6 +5,7 @@ import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
 import '../../styles/vms.css';
 import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
+import { GuestPanel } from '../guest/GuestPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
@@ -57,6 +58,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
         )}
       </div>
       {live && <VmConsole vm={vm} />}
+      {live && !vm.offline && <GuestPanel vm={vm} />}
       {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
     </>
   );
