@@ -109,7 +109,8 @@ export function sshCommandFor(entry: GuestSshEntry, paths: GuestSshPaths): Guest
   const jump = `${entry.jump.user}@${entry.jump.address.includes(':') ? `[${entry.jump.address}]` : entry.jump.address}:${entry.jump.port}`;
   return {
     alias: entry.alias,
-    command: `ssh -F ${shq(paths.config)} ${entry.alias}`,
+    // For the user to paste into a terminal on this computer; every value quoted as the shell reads it.
+    command: ['ssh', '-F', shq(paths.config), shq(entry.alias)].join(' '),
     spelledOut: [
       'ssh',
       '-i', shq(paths.key),
