@@ -5,7 +5,9 @@
  */
 import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
+import { benchGuest } from './guest.bench';
 import { printTable, writeResults } from './harness';
+import { benchMetricsHeap } from './metrics-heap.bench';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
@@ -19,9 +21,11 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['api', benchApiLatency],
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
+  ['guest', benchGuest],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],
+  ['metrics-heap', benchMetricsHeap],
   // An hour by default (BENCH_METRICS_MINUTES shortens it).
   ['metrics-memory', benchMetricsMemory],
 ];

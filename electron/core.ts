@@ -14,6 +14,10 @@ import { createHostRoutes } from './hosts/routes.js';
 import { createImageService } from './images/image-service.js';
 import { createImageRoutes } from './images/routes.js';
 import { defaultSettings } from '../shared/channels/settings.js';
+import { createGuestService } from './guest/guest-service.js';
+import type { GuestAddressResolver } from './guest/guest-service.js';
+import { networkGuestAddress } from './guest/guest-address.js';
+import { createGuestRoutes } from './guest/routes.js';
 import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
 import { startNetworkRepair } from './network/network-repair.js';
@@ -42,6 +46,7 @@ import { createMetricsService } from './metrics/metrics-service.js';
 import type { MetricsService } from './metrics/metrics-service.js';
 import { createMetricsRoutes } from './metrics/routes.js';
 import { createNotificationService } from './notifications/notification-service.js';
+import { taskNotifyingRouter } from './notifications/task-router.js';
 import type { OsNotifier } from './notifications/notification-service.js';
 import { createNotificationRoutes } from './notifications/routes.js';
 
@@ -72,6 +77,8 @@ export interface CoreOptions {
   notifier?: OsNotifier;
   /** Shows a file in the file manager (Electron: shell.showItemInFolder); browser mode has none. */
   revealPath?: (path: string) => void;
+  /** Where the host reaches a guest's sshd (default: the VM's network block, from the host). */
+  guestAddress?: GuestAddressResolver;
 }
 
 /** The backend, independent of how the renderer reaches it. */
@@ -135,6 +142,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const images = createImageService({ hosts, workspaces, transfers, settings });
   const metrics = createMetricsService({ hosts, events, resources, intervalMs: options.metricsIntervalMs, log });
   const notifications = createNotificationService({ events, resources, notifier: options.notifier });
+  const guest = createGuestService({ dataDir: options.dataDir, hosts, events, resources, transfers, workspaces, guestAddress: options.guestAddress ?? networkGuestAddress(network) });
 
   const handlers: Handlers = {
     ...createAppRoutes({
@@ -158,6 +166,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
     ...createMetricsRoutes(metrics),
     ...createNotificationRoutes(notifications),
+    ...createGuestRoutes(guest),
     ...createDiagnosticsRoutes({
       log: appLog,
       info: { version: options.version, mode: options.mode, platform: options.platform ?? process.platform },
@@ -171,7 +180,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   void hosts.connectAtStart();
 
   return {
-    router: redactingRouter(createRouter(handlers, log), appLog.redact),
+    router: redactingRouter(taskNotifyingRouter(createRouter(handlers, log), { events, hostLabel: (id) => hosts.list().find((h) => h.id === id)?.label }), appLog.redact),
     hosts,
     network,
     events,
@@ -185,6 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       resources.closeAll('Firedeck is shutting down');
       metrics.close();
       notifications.close();
+      guest.close();
       stopEventLog();
       stopNetworkRepair();
       await vms.close();

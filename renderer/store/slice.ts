@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FiredeckApi } from '../api';
 import type { AppSlice } from './app-slice';
 import type { ConnectionSlice } from './connection-slice';
+import type { GuestSlice } from './guest-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { ImagesSlice } from './images-slice';
 import type { MetricsSlice } from './metrics-slice';
@@ -17,6 +18,7 @@ import type { WorkspacesSlice } from './workspaces-slice';
 export interface AppState {
   app: AppSlice;
   connection: ConnectionSlice;
+  guest: GuestSlice;
   hosts: HostsSlice;
   images: ImagesSlice;
   metrics: MetricsSlice;

@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FiredeckApi } from '../api';
 import { createAppSlice } from './app-slice';
 import { createConnectionSlice } from './connection-slice';
+import { createGuestSlice } from './guest-slice';
 import { createHostsSlice } from './hosts-slice';
 import { createImagesSlice } from './images-slice';
 import { createMetricsSlice } from './metrics-slice';
@@ -25,6 +26,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
     return {
       app: createAppSlice(ctx),
       connection: createConnectionSlice(ctx),
+      guest: createGuestSlice(ctx),
       hosts: createHostsSlice(ctx),
       images: createImagesSlice(ctx),
       metrics: createMetricsSlice(ctx),

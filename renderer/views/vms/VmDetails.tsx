@@ -5,9 +5,11 @@ import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
 import '../../styles/vms.css';
 import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
+import { GuestPanel } from '../guest/GuestPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
+import { VmSnapshots } from './VmSnapshots';
 import { VmStateBadge } from './VmStateBadge';
 import { useNow } from './use-now';
 
@@ -45,6 +47,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
+        <VmSnapshots vm={vm} />
         <VmNetworkCard vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
@@ -55,6 +58,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
         )}
       </div>
       {live && <VmConsole vm={vm} />}
+      {live && !vm.offline && <GuestPanel vm={vm} />}
       {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
     </>
   );
