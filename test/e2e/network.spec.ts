@@ -40,6 +40,7 @@ test('a new user installs the network helper from the setup, after reading it, a
   const dialog = page.getByRole('dialog', { name: 'New microVM' });
   await expect(dialog.getByLabel('Give the microVM a network')).toBeChecked();
   await expect(dialog.getByRole('note')).toContainText('without a network');
+  await dialog.getByRole('note').scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath('create-without-helper.png'), fullPage: true });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
