@@ -126,7 +126,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const network = createNetworkService({ hosts });
-  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
+  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });

@@ -13,6 +13,8 @@ export interface DiscoveredVm {
   startedAt?: string;
   lastLog?: string[];
   bridgePort?: number;
+  /** The run directory's `jail` line (see electron/jail/jail-facts.ts). */
+  jail?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export function parseDiscovery(output: string): DiscoveredVm[] {
     }
     if (key === 'log' && value) current.lastLog = Buffer.from(value, 'base64').toString('utf8').split('\n').filter((l) => l !== '');
     if (key === 'bridge' && /^\d{1,5}$/.test(value)) current.bridgePort = Number(value);
+    if (key === 'jail' && value) current.jail = value;
   }
   return vms;
 }

@@ -8,6 +8,10 @@ import type { HostContext, HostService } from '../hosts/host-service.js';
 import type { Caller } from '../router.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { runSteps } from '../steps/step-runner.js';
+import type { JailSettings } from '../../shared/channels/jail.js';
+import { jailFromLine } from '../jail/jail-facts.js';
+import { exportJailSnapshot } from '../jail/jail-snapshots.js';
+import { stopJail } from '../jail/jail-steps.js';
 import { createVmClients } from './vm-clients.js';
 import type { VmHost } from './vm-clients.js';
 import { openConsole } from './vm-console.js';
@@ -60,6 +64,8 @@ export function createVmService(deps: {
   pollMs?: number;
   /** How long a console may go without input or output before it is closed. */
   consoleIdleMs?: number;
+  /** How VMs are jailed where the host allows it (Settings → Jail); defaults when absent. */
+  jailSettings?: () => Promise<JailSettings>;
   now?: () => Date;
 }): VmService {
   const { hosts, events } = deps;
@@ -95,6 +101,7 @@ export function createVmService(deps: {
       kernel: typeof config.kernel === 'string' ? config.kernel : '',
       rootfs: typeof config.rootfs === 'string' ? config.rootfs : '',
       ...(found.startedAt ? { startedAt: found.startedAt } : {}),
+      jail: jailFromLine(found.jail),
     };
     if (!found.alive) {
       await clients.drop({ hostId: ctx.host.id, id: found.id });
@@ -234,6 +241,8 @@ export function createVmService(deps: {
       hostName: ctx.host.label,
       availableMemoryMib: ctx.probe.memoryMiB.available,
       firecrackerBinary: ctx.probe.firecracker.path,
+      ...(ctx.probe.jailer.path ? { jailerBinary: ctx.probe.jailer.path } : {}),
+      ...(deps.jailSettings ? { jailSettings: await deps.jailSettings() } : {}),
       paths: vmPaths(ctx.probe.firedeckDir, request.id),
       openClient: () => clients.clientFor(vmHost(ctx), request.id),
       closeClient: () => clients.closeApi(vmHost(ctx), request.id),
@@ -274,12 +283,14 @@ export function createVmService(deps: {
       // Only x86_64 guests take Ctrl+Alt+Del; on aarch64 Firecracker has no such action. Waiting
       // is done through the API, so it holds no SSH session while the guest shuts down.
       if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
       return one(ref, ctx);
     },
     async kill(ref) {
       const ctx = await hosts.context(ref.hostId);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
       return one(ref, ctx);
@@ -287,6 +298,7 @@ export function createVmService(deps: {
     async remove(ref) {
       const ctx = await hosts.context(ref.hostId);
       await clients.drop(ref);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'delete'], { timeoutMs: 30_000 });
       forget(ref);
       return true;
@@ -300,6 +312,7 @@ export function createVmService(deps: {
       try {
         await runHostScript(ctx.connection, vmSnapshotDir, [paths.dir], { timeoutMs: 15_000 });
         await client.createSnapshot({ snapshot_path: `${paths.snapshotDir}/state`, mem_file_path: `${paths.snapshotDir}/mem` }, { timeoutMs: 120_000 });
+        await exportJailSnapshot(ctx.connection, paths.dir, ref.id);
       } catch (error) {
         failure = error;
       }

@@ -3,6 +3,8 @@ import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import { readKernelArch } from '../images/kernel-header.js';
+import { decideJail, startJailedOr } from '../jail/jail-steps.js';
+import type { JailStepContext } from '../jail/jail-steps.js';
 import { beginBootTiming, putMetrics, recordBootTiming, recordRestoreTiming } from '../metrics/boot-steps.js';
 import type { BootTimingMark } from '../metrics/boot-steps.js';
 import type { HostConnection } from '../ssh/host-connection.js';
@@ -14,7 +16,7 @@ import type { VmPaths } from './vm-paths.js';
 import { tapEnsure, vmKill, vmPrepare, vmStart } from './vm-scripts.js';
 
 /** What the boot steps read and fill. */
-export interface VmStartContext {
+export interface VmStartContext extends JailStepContext {
   request: VmCreateRequest;
   connection: HostConnection;
   hostArch: Arch;
@@ -156,7 +158,8 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   validateConfig,
   validateKernel,
   prepareRunDir,
-  startProcess,
+  decideJail,
+  startJailedOr(startProcess),
   connectApi,
   putMetrics,
   putMachineConfig,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../channel.js';
 import { vmIdSchema } from '../ids.js';
+import type { VmJail } from './jail.js';
 
 const hostId = z.string().uuid({ message: 'Unknown host id.' });
 const hostPath = z
@@ -55,6 +56,8 @@ export interface VmSummary {
    * seen at `lastSeenAt`, nothing can be done to the VM, and `message`/`remedy` say why.
    */
   offline?: { lastSeenAt: string; message: string; remedy?: string };
+  /** Whether and how it runs under the jailer (see shared/channels/jail.ts). */
+  jail?: VmJail;
 }
 
 const vmRef = { hostId, id: vmIdSchema };
