@@ -10,13 +10,13 @@ verdict=jail
 root_only() {
   p=$1
   while [ -n "$p" ]; do
-    [ -n "$(find "$p" -maxdepth 0 -user 0 ! -perm /022 2>/dev/null)" ] || return 1
+    [ -n "$(find -H "$p" -maxdepth 0 -user 0 ! -perm /022 2>/dev/null)" ] || return 1
     p=${p%/*}
   done
 }
 if [ ! -e "$helper" ]; then
   verdict='helper-missing'
-elif ! root_only "$helper"; then
+elif [ -n "$(find "$helper" "${helper%/*}" -maxdepth 0 \( ! -user 0 -o -perm /022 \) 2>/dev/null)" ]; then
   verdict='helper-tampered'
 else
   sum=$(sha256sum <"$helper" 2>/dev/null)

@@ -427,7 +427,7 @@ check_root_owned() {
   if [ ! -f "$1" ] || [ -L "$1" ]; then refuse 81 "$1 is not a file"; fi
   p=$1
   while [ -n "$p" ]; do
-    [ -n "$(find "$p" -maxdepth 0 -user 0 ! -perm /022 2>/dev/null)" ] || refuse 81 "$p can be changed by users other than root; install Firecracker with sudo (into /usr/local/bin)"
+    [ -n "$(find -H "$p" -maxdepth 0 -user 0 ! -perm /022 2>/dev/null)" ] || refuse 81 "$p can be changed by users other than root; install Firecracker with sudo (into /usr/local/bin)"
     p=${p%/*}
   done
 }

@@ -7,6 +7,7 @@ import '../../styles/vms.css';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
+import { VmJail } from './VmJail';
 import { VmStateBadge } from './VmStateBadge';
 import { useNow } from './use-now';
 
@@ -44,6 +45,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
+        <VmJail vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>

@@ -7,6 +7,7 @@ import { useMetricsSubscription } from '../metrics/use-metrics';
 import { VmSparklines } from '../metrics/VmSparklines';
 import { VmActions } from './VmActions';
 import { VmStatus } from './VmStatus';
+import { JailBadge } from './VmJail';
 import { useNow } from './use-now';
 
 /** The list of microVMs: one row each, named by its id. */
@@ -29,6 +30,7 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     },
     { header: 'Host', cell: (vm) => hostLabels[vm.hostId]?.label ?? '—' },
     { header: 'State', cell: (vm) => <VmStatus vm={vm} now={now} /> },
+    { header: 'Jail', cell: (vm) => <JailBadge jail={vm.jail} /> },
     { header: 'vCPUs', cell: (vm) => vm.vcpus },
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
     { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
