@@ -6,6 +6,7 @@
 import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
 import { printTable, writeResults } from './harness';
+import { benchJail } from './jail.bench';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['api', benchApiLatency],
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
+  ['jail', benchJail],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],

@@ -6,19 +6,18 @@
  * checks that nothing of a deleted VM is left: chroot, cgroup, uid claim, process, file.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmJail } from '../../../../shared/channels/jail';
 import type { VmSummary } from '../../../../shared/channels/vms';
-import { HELPER_PATH, HELPER_TEXT } from '../../../../electron/network/network-helper';
 import { cgroupLayout } from '../../../support/jailer/cgroup-layout';
-import { installJailerStandIn } from '../../../support/jailer/jailer-stand-in';
+import { startJailedHost } from '../../../support/jailer/jailed-host';
+import type { JailedHost } from '../../../support/jailer/jailed-host';
 import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
-import { emulatorPath, installFirecrackerFor, removeVmsOf } from '../../../support/vm-fixtures';
+import { installFirecrackerFor, removeVmsOf } from '../../../support/vm-fixtures';
 
 const user = 'fdjail-life';
 const plainUser = 'fdjail-plain';
@@ -33,10 +32,7 @@ let t: TestCore;
 let imageBefore: { uid: number; gid: number; mode: number; nlink: number };
 const runDir = (id: string) => `/home/${user}/.firedeck/vms/${id}`;
 
-/** Runs a command as root in the jailed host's mount namespace (where /usr/local is its own). */
-function inHost(args: string[], input?: string): string {
-  return execFileSync('nsenter', ['-t', String(jailed.pid), '-m', '--', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
-}
+let removeJails: ((ids: string[]) => void) | undefined;
 
 async function startCore(): Promise<{ hostId: string; plainId: string }> {
   t = await startTestCore({ vmStopTimeoutMs: 2_000 });
@@ -85,24 +81,10 @@ beforeAll(async () => {
   uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
   images = await installFirecrackerFor(user);
   await installFirecrackerFor(plainUser);
-  // /usr/local and /etc/sudoers.d are the jailed host's own: its release, helper and rule never
-  // reach this machine or the plain host.
-  [jailed, plain] = await Promise.all([
-    startTestHost({ address: '127.0.0.81', users: [user], privateDirs: ['/usr/local', '/etc/sudoers.d'] }),
-    startTestHost({ address: '127.0.0.82', users: [plainUser] }),
-  ]);
-  // What the wizard installs with sudo: the release into /usr/local/bin (the emulator as
-  // firecracker, the stand-in as jailer, as the test mirror's tarballs hold them), the helper
-  // and its one sudoers rule.
-  inHost(['mkdir', '-p', '/usr/local/bin', '/usr/local/libexec/firedeck']);
-  const staged = `/tmp/fdjail-release-${process.pid}`;
-  await mkdir(staged, { recursive: true });
-  await copyFile(emulatorPath, `${staged}/firecracker`);
-  await installJailerStandIn(`${staged}/jailer`);
-  inHost(['install', '-m', '0755', `${staged}/firecracker`, `${staged}/jailer`, '/usr/local/bin/']);
-  await rm(staged, { recursive: true, force: true });
-  inHost(['sh', '-c', `cat > ${HELPER_PATH} && chmod 0755 ${HELPER_PATH}`], HELPER_TEXT);
-  inHost(['sh', '-c', `cat > /etc/sudoers.d/firedeck-${user} && chmod 0440 /etc/sudoers.d/firedeck-${user}`], `${user} ALL=(root) NOPASSWD: ${HELPER_PATH}\n`);
+  let rig: JailedHost;
+  [rig, plain] = await Promise.all([startJailedHost({ address: '127.0.0.81', user }), startTestHost({ address: '127.0.0.82', users: [plainUser] })]);
+  jailed = rig.host;
+  removeJails = (ids) => rig.removeJails(uid, ids);
   await startCore();
   const image = statSync(images.rootfs);
   imageBefore = { uid: image.uid, gid: image.gid, mode: image.mode, nlink: 1 };
@@ -111,9 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   // Whatever a failed test left: its jails (through the helper, as the app would) and run dirs.
-  for (const id of ['life', 'life-clone', 'other']) {
-    spawnSync('nsenter', ['-t', String(jailed?.pid), '-m', '--', 'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--init-groups', '--', 'sudo', '-n', HELPER_PATH, 'jail-stop', String(uid), id]);
-  }
+  removeJails?.(['life', 'life-clone']);
   await Promise.all([jailed?.stop(), plain?.stop()]);
   await removeVmsOf(user);
   await removeVmsOf(plainUser);
