@@ -16,6 +16,12 @@ import type { JailedHost } from '../../../support/jailer/jailed-host';
 import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, startTestCore } from '../../../support/test-core';
+import { HELPER_PATH, HELPER_SHA256 } from '../../../../electron/network/network-helper';
+import { jailStart } from '../../../../electron/jail/jail-scripts';
+import { jailStartArguments } from '../../../../electron/jail/jail-steps';
+import type { JailStepContext } from '../../../../electron/jail/jail-steps';
+import { runHostScript } from '../../../../electron/ssh/host-script';
+import { vmPrepare } from '../../../../electron/vms/vm-scripts';
 import type { TestCore } from '../../../support/test-core';
 import { installFirecrackerFor, removeVmsOf } from '../../../support/vm-fixtures';
 
@@ -33,6 +39,7 @@ let imageBefore: { uid: number; gid: number; mode: number; nlink: number };
 const runDir = (id: string) => `/home/${user}/.firedeck/vms/${id}`;
 
 let removeJails: ((ids: string[]) => void) | undefined;
+let inHost: (args: string[]) => string;
 
 async function startCore(): Promise<{ hostId: string; plainId: string }> {
   t = await startTestCore({ vmStopTimeoutMs: 2_000 });
@@ -85,6 +92,7 @@ beforeAll(async () => {
   [rig, plain] = await Promise.all([startJailedHost({ address: '127.0.0.81', user }), startTestHost({ address: '127.0.0.82', users: [plainUser] })]);
   jailed = rig.host;
   removeJails = (ids) => rig.removeJails(uid, ids);
+  inHost = rig.inHost;
   await startCore();
   const image = statSync(images.rootfs);
   imageBefore = { uid: image.uid, gid: image.gid, mode: image.mode, nlink: 1 };
@@ -93,7 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   // Whatever a failed test left: its jails (through the helper, as the app would) and run dirs.
-  removeJails?.(['life', 'life-clone']);
+  removeJails?.(['life', 'life-clone', 'host-a', 'host-b', 'net1']);
   await Promise.all([jailed?.stop(), plain?.stop()]);
   await removeVmsOf(user);
   await removeVmsOf(plainUser);
@@ -208,5 +216,46 @@ describe('a microVM on a host without the helper', () => {
     expect(statusUid(pid)).toBe(Number(execFileSync('id', ['-u', plainUser], { encoding: 'utf8' })));
     expect((await t.call('vms.list')).find((v) => v.id === 'plain')).toMatchObject({ jail: { jailed: false, reason: 'helper-missing' } });
     expect(await t.call('vms.delete', { hostId: plainId, id: 'plain' })).toEqual({ deleted: true });
+  });
+});
+
+describe('jail options', () => {
+  it('with one uid per host, jails every VM of the host as one uid, and frees it with the last', async () => {
+    const hostId = (await t.call('hosts.list')).find((h) => h.label === 'jailed')!.id;
+    await t.call('settings.update', { jail: { uidMin: UID_MIN, uidMax: UID_MAX, uidPer: 'host', memoryOverheadMib: 32 } });
+    const [a, b] = [jailOf(await create(hostId, 'host-a')), jailOf(await create(hostId, 'host-b'))];
+    expect(a.uid).toBe(b.uid);
+    expect(a.chroot).not.toBe(b.chroot);
+    await t.call('vms.delete', { hostId, id: 'host-a' });
+    expect(existsSync(`${JAIL_BASE}/uids/${a.uid}`)).toBe(true);
+    expect(statusUid(pidOf('host-b'))).toBe(b.uid);
+    await t.call('vms.delete', { hostId, id: 'host-b' });
+    expect(existsSync(`${JAIL_BASE}/uids/${a.uid}`)).toBe(false);
+    expect(processesOfUid(a.uid)).toEqual([]);
+    await t.call('settings.update', { jail: { uidMin: UID_MIN, uidMax: UID_MAX, uidPer: 'vm', memoryOverheadMib: 32 } });
+  });
+
+  it('joins the VM’s network namespace (fd<uid>-<id>) when the VM has one', async () => {
+    const hostId = (await t.call('hosts.list')).find((h) => h.label === 'jailed')!.id;
+    const netns = `fd${uid}-net1`;
+    // Made in the host's mount namespace, as the helper's net-up makes it there (a namespace
+    // handle is a bind mount, which this machine's mount namespace would not pass on).
+    inHost(['ip', 'netns', 'add', netns]);
+    try {
+      // What the boot does once the network steps made the namespace (ctx.vmNetwork): the same
+      // scripts, with the namespace's name.
+      const connection = t.core.hosts.connection(hostId);
+      await runHostScript(connection, vmPrepare, [runDir('net1'), JSON.stringify({ id: 'net1', vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs })]);
+      const ctx = { request: { id: 'net1', vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs }, firecrackerBinary: '/usr/local/bin/firecracker', jailerBinary: '/usr/local/bin/jailer', vmNetwork: { netns } } as unknown as JailStepContext;
+      const started = await runHostScript(connection, jailStart, [runDir('net1'), HELPER_PATH, HELPER_SHA256, ...jailStartArguments(ctx)]);
+      expect(started.output).toContain(`netns=/run/netns/${netns}`);
+      const pid = pidOf('net1');
+      expect(statSync(`/proc/${pid}/ns/net`).ino).toBe(Number(inHost(['stat', '-L', '-c', '%i', `/run/netns/${netns}`])));
+      expect((await t.call('vms.list')).find((v) => v.id === 'net1')).toMatchObject({ state: 'starting', jail: { jailed: true, netns } });
+      await t.call('vms.delete', { hostId, id: 'net1' });
+      expect(existsSync(`${JAIL_BASE}/u${uid}/firecracker/net1`)).toBe(false);
+    } finally {
+      inHost(['ip', 'netns', 'del', netns]);
+    }
   });
 });
