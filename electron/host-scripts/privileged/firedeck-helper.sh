@@ -568,7 +568,8 @@ jail_teardown() {
   if [ -n "$cgroup_root" ]; then jail_remove_cgroup "$cgroup_root/firedeck/u$uid/$vmid" || failed='its cgroup stayed busy'; fi
   [ -z "$failed" ] || return 1
   rm -rf --one-file-system -- "$jail"
-  rmdir "${jail%/*}" 2>/dev/null
+  # The exec file's folder and the caller's base go with their last jail.
+  rmdir "${jail%/*}" 2>/dev/null && rmdir "$base" 2>/dev/null
   in_use=
   for other in "$base"/*/*/uid; do
     [ -f "$other" ] && [ "$(cat "$other")" = "$juid" ] && in_use=yes

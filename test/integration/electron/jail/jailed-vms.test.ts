@@ -199,7 +199,7 @@ describe('a microVM on a host with the privileged helper', () => {
     }
     const v2 = cgroupLayout().v2;
     if (v2) expect(existsSync(`${v2.mount}/firedeck/u${uid}`)).toBe(false);
-    expect(existsSync(`${JAIL_BASE}/u${uid}/firecracker`)).toBe(false);
+    expect(existsSync(`${JAIL_BASE}/u${uid}`)).toBe(false);
     expect(existsSync(runDir('life'))).toBe(false);
     // The image was never the VM's disk: its owner, group and mode are as before.
     expect(statSync(images.rootfs)).toMatchObject(imageBefore);
