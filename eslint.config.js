@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'util'];
 
 /**
- * Import direction (STYLE.md §5.1): renderer → shared ← electron. Only the Electron entry
+ * Import direction: renderer → shared ← electron. Only the Electron entry
  * points may import `electron`, and services never reach into the transports.
  */
 const layering = [

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Test kinds live in their own folders (STYLE.md §5.13); each is a vitest project.
+// Test kinds live in their own folders; each is a vitest project.
 /** Host scripts are imported as their text, as the esbuild build does (loader `.sh: text`). */
 const shellText = {
   name: 'firedeck-sh-text',

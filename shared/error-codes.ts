@@ -66,7 +66,6 @@ export const errorCodes = {
   SFTP_UNAVAILABLE: 'The host offers no working SFTP.',
   SSH_CHANNEL_FAILED: 'The host refused to open another SSH channel.',
   SSH_CONNECTION_LOST: 'The SSH connection dropped.',
-  STEP_FAILED: 'A step of a multi-step operation failed.',
   STORE_READ_FAILED: 'A Firedeck data file could not be read.',
   STORE_WRITE_FAILED: 'A Firedeck data file could not be saved.',
   STREAMLOCAL_FORBIDDEN: 'The host’s sshd forbids forwarding to Unix sockets.',

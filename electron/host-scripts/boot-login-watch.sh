@@ -37,4 +37,6 @@ cd -- "$dir" 2>/dev/null && [ -f config.json ] || exit 3
   printf '%s,"bootTiming":{"createToStartMs":%s,"startToLoginMs":%s}}\n' "${config%\}}" "$create" "$login" > config.json.boot &&
     mv -f config.json.boot config.json
 ) < /dev/null > /dev/null 2>&1 &
+# vm-kill.sh ends the watcher before it removes the directory, so no late write can recreate it.
+printf '%s\n' "$!" > boot-watch.pid
 exit 0

@@ -1,6 +1,6 @@
 # vm-kill.sh DIR WHAT — ends processes of the run directory DIR. WHAT is `bridge` (its LAN socat
 # bridge only), `vm` (Firecracker and the bridge), `stop` (both, then the `stopped` marker) or
-# `delete` (both, then the directory). A pid counts only while the process's working directory is
+# `delete` (both, then the directory). The boot-timing watcher goes with Firecracker. A pid counts only while the process's working directory is
 # DIR (both are started there), so a pid reused by another process is never killed. Both lead a
 # session of their own (setsid), so their whole process group goes: socat's forked children
 # serving open connections too.
@@ -9,7 +9,7 @@ set -u
 dir=$1 what=$2
 case $what in
   bridge) files=bridge.pid ;;
-  vm | stop | delete) files='firecracker.pid bridge.pid' ;;
+  vm | stop | delete) files='firecracker.pid bridge.pid boot-watch.pid' ;;
   *) exit 2 ;;
 esac
 for f in $files; do
@@ -28,7 +28,7 @@ for f in $files; do
     done
   fi
 done
-rm -f -- "$dir/bridge.pid" "$dir/bridge.port"
+rm -f -- "$dir/bridge.pid" "$dir/bridge.port" "$dir/boot-watch.pid"
 case $what in
   stop) [ -d "$dir" ] && : > "$dir/stopped" ;;
   delete) rm -rf -- "$dir" ;;

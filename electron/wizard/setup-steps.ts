@@ -82,12 +82,12 @@ export const firecrackerStep: SetupStep = {
 
 export const socatStep: SetupStep = {
   name: 'socat.install',
-  title: 'socat (for the ssh-tcp transport)',
+  title: 'socat (relays API connections for the ssh-exec and tcp transports)',
   async check(ctx) {
     const probe = probeOf(ctx);
     if (probe.socat.present) return `socat ${probe.socat.version ?? ''} is installed.`.replace('  ', ' ');
     if (probe.sudo !== 'passwordless') {
-      return 'socat is missing and cannot be installed without sudo; not needed: Firedeck reaches the API through SSH stream-local forwarding (ssh-unix).';
+      return 'socat is missing and cannot be installed without sudo; not needed: ssh-unix uses SSH stream-local forwarding, and ssh-exec relays with python3 or perl where socat is absent.';
     }
     return null;
   },

@@ -1,10 +1,10 @@
-import { HostMetricsPanel } from '../metrics/HostMetricsPanel';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostSummary } from '../../../shared/channels/hosts';
 import { code } from '../../../shared/error-codes';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { hostFailure } from '../../store/hosts-slice';
+import { HostMetricsPanel } from '../metrics/HostMetricsPanel';
 import { ConnectionCard } from './ConnectionCard';
 import { ProbeCard } from './ProbeCard';
 import { RemoveHostCard } from './RemoveHostCard';

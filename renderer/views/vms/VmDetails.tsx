@@ -1,9 +1,9 @@
 import type { VmSummary } from '../../../shared/channels/vms';
-import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
 import '../../styles/vms.css';
+import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
@@ -54,8 +54,8 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
           </section>
         )}
       </div>
-      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
       {live && <VmConsole vm={vm} />}
+      {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
     </>
   );
 }

@@ -33,9 +33,9 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     { header: 'Jail', cell: (vm) => <JailBadge jail={vm.jail} /> },
     { header: 'vCPUs', cell: (vm) => vm.vcpus },
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
-    { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
     // A VM that is only last seen has no uptime anyone knows.
     { header: 'Uptime', cell: (vm) => (!vm.offline && (vm.state === 'running' || vm.state === 'paused') ? uptime(vm.startedAt, now) : '—') },
+    { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
     { header: 'Actions', hideHeader: true, cell: (vm) => <VmActions vm={vm} compact /> },
   ];
   return <DataTable label="MicroVMs" columns={columns} rows={vms} rowKey={vmKey} rowLabel={(vm) => vm.id} empty="No microVM matches these filters." />;

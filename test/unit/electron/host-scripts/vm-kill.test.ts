@@ -45,6 +45,15 @@ describe('vm-kill.sh under dash', () => {
     expect(existsSync(join(dir, 'stopped'))).toBe(false);
   });
 
+  it('delete: ends the boot-timing watcher first, so no late write of it recreates the directory', async () => {
+    const [firecracker, watcher] = [await processIn(dir), await processIn(dir)];
+    writeFileSync(join(dir, 'firecracker.pid'), `${firecracker.pid}\n`);
+    writeFileSync(join(dir, 'boot-watch.pid'), `${watcher.pid}\n`);
+    expect(runUnderDash(script, [dir, 'delete']).status).toBe(0);
+    await Promise.all([gone(firecracker), gone(watcher)]);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('kills the whole process group of a session leader: socat’s forked children go too', async () => {
     const bridge = spawn('setsid', ['sh', '-c', 'sleep 30 & sleep 30'], { cwd: dir, stdio: 'ignore' });
     children.push(bridge);
