@@ -481,6 +481,10 @@ cgroup2_root() {
 jail_place() { # KIND INSIDE SOURCE, in the chroot $root
   kind=$1 inside=$2 source=$3
   check_path "$inside"
+  # The jailer's own places in the chroot are not for files of the caller's.
+  case $inside in
+    /dev | /dev/* | /run | /run/* | /proc | /proc/* | "/$exec_name" | "/$exec_name.pid") refuse 65 "$inside is the jailer's place in the chroot" ;;
+  esac
   dest=$root$inside
   mkdir -p "${dest%/*}"
   case $kind in
@@ -699,14 +703,24 @@ jail_snapshot() {
   rundir=$(cat "$jail/rundir")
   juid=$(cat "$jail/uid")
   mkdir -p "$jail/export"
+  jgid=$(stat -c %g -- "$root")
   for f in state mem; do
     s=$root$rundir/snapshot/$f
-    if [ ! -f "$s" ] || [ -L "$s" ] || [ "$(stat -c %u -- "$s")" != "$juid" ]; then refuse 85 "Firecracker wrote no snapshot $f in the jail of $vmid"; fi
-    chown "$uid:$gid" -- "$s"
-    chmod 0600 -- "$s"
-    ln -f -- "$s" "$jail/export/$f"
+    e=$jail/export/$f
+    rm -f -- "$e"
+    # The VM runs, and its uid owns the chroot's top folder: it could swap a folder on the way to
+    # $s for a symlink. So the file is first linked into root's own folder and looked at there
+    # (a swapped path can only bring a file of some other owner, which is refused), changed only
+    # there, and taken out of the jail by the jail's own uid.
+    ln -P -- "$s" "$e" 2>/dev/null || refuse 85 "Firecracker wrote no snapshot $f in the jail of $vmid"
+    if [ -L "$e" ] || [ ! -f "$e" ] || [ "$(stat -c %u -- "$e")" != "$juid" ]; then
+      rm -f -- "$e"
+      refuse 85 "the snapshot $f in the jail of $vmid is not a file Firecracker wrote"
+    fi
+    chown "$uid:$gid" -- "$e"
+    chmod 0600 -- "$e"
     # Gone from the jail, so that the next snapshot is a new file the jail may write.
-    rm -f -- "$s"
+    setpriv --reuid="$juid" --regid="$jgid" --clear-groups -- rm -f -- "$s"
     printf 'export=%s\n' "$jail/export/$f"
   done
 }

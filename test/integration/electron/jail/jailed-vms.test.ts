@@ -158,6 +158,11 @@ describe('a microVM on a host with the privileged helper', () => {
     expect(clone).toMatchObject({ id: 'life-clone', state: 'running', jail: { jailed: true } });
     expect(jailOf(clone).uid).not.toBe(jailOf((await t.call('vms.list')).find((v) => v.id === 'life')!).uid);
     expect(statusUid(pidOf('life-clone'))).toBe(jailOf(clone).uid);
+    // A second snapshot is written anew inside the jail and handed out again.
+    const first = statSync(`${snapshotDir}/state`).ino;
+    await t.call('vms.snapshot', { hostId, id: 'life' });
+    expect(statSync(`${snapshotDir}/state`)).toMatchObject({ uid });
+    expect(statSync(`${snapshotDir}/state`).ino).not.toBe(first);
   });
 
   it("keeps a jail uid out of the SSH user's home and another VM's disk", async () => {
