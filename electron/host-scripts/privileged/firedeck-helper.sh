@@ -562,7 +562,9 @@ jail_teardown() {
   jail_kill "$root" || failed='its processes did not end'
   while read -r inside; do
     f=$root$inside
-    if [ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c %u -- "$f")" = "$uid" ]; then
+    # Only where no folder on the way was swapped for a symlink while the VM ran (its uid owns
+    # the chroot's top folder).
+    if [ "$(readlink -f -- "$f")" = "$f" ] && [ -f "$f" ] && [ "$(stat -c %u -- "$f")" = "$uid" ]; then
       chgrp "$gid" -- "$f"
       chmod 0600 -- "$f"
     fi

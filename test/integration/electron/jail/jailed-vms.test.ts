@@ -193,6 +193,8 @@ describe('a microVM on a host with the privileged helper', () => {
     const vms = await t.call('vms.list');
     const jails = ['life', 'life-clone'].map((id) => jailOf(vms.find((v) => v.id === id)!));
     expect(await t.call('vms.stop', { hostId, id: 'life' })).toMatchObject({ state: 'stopped' });
+    // Its disk is the SSH user's alone again.
+    expect(statSync(`${runDir('life')}/rootfs.ext4`)).toMatchObject({ uid, gid: imageBefore.gid, mode: 0o100600, nlink: 1 });
     expect(await t.call('vms.delete', { hostId, id: 'life' })).toEqual({ deleted: true });
     expect(await t.call('vms.kill', { hostId, id: 'life-clone' })).toMatchObject({ state: 'stopped' });
     expect(await t.call('vms.delete', { hostId, id: 'life-clone' })).toEqual({ deleted: true });
