@@ -7,6 +7,7 @@ import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
 import { printTable, writeResults } from './harness';
 import { benchJail } from './jail.bench';
+import { benchMetricsHeap } from './metrics-heap.bench';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
@@ -24,6 +25,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],
+  ['metrics-heap', benchMetricsHeap],
   // An hour by default (BENCH_METRICS_MINUTES shortens it).
   ['metrics-memory', benchMetricsMemory],
 ];

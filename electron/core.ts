@@ -40,6 +40,7 @@ import { createMetricsService } from './metrics/metrics-service.js';
 import type { MetricsService } from './metrics/metrics-service.js';
 import { createMetricsRoutes } from './metrics/routes.js';
 import { createNotificationService } from './notifications/notification-service.js';
+import { taskNotifyingRouter } from './notifications/task-router.js';
 import type { OsNotifier } from './notifications/notification-service.js';
 import { createNotificationRoutes } from './notifications/routes.js';
 
@@ -168,7 +169,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   void hosts.connectAtStart();
 
   return {
-    router: redactingRouter(createRouter(handlers, log), appLog.redact),
+    router: redactingRouter(taskNotifyingRouter(createRouter(handlers, log), { events, hostLabel: (id) => hosts.list().find((h) => h.id === id)?.label }), appLog.redact),
     hosts,
     network,
     events,

@@ -10,11 +10,25 @@
 #          trunc yes when the offset passed LIMIT and the file was emptied
 # OFFSETS is " ID:BYTES ID:BYTES …": how much of each VM's metrics file the app has read. Firecracker
 # keeps writing at its own file position, so an emptied file only becomes sparse; the app keeps its
-# offset. A process counts as the VM's only while its cwd is the run directory. Only builtins run per
+# offset. A process counts as the VM's only while its cwd is the run directory, or, for a jailed VM
+# (its cwd is its chroot, its uid one of its own: neither kill -0 nor cwd can be checked), while its
+# pid has the start time its run directory's `jail` line recorded (starttime=TICKS), as
+# vm-discover.sh decides it; its metrics file and API socket are in the run directory. Only builtins run per
 # VM, except the one read of its metrics file (tail or wc); its figures come from the one line of
 # /proc/PID/stat (dash's read takes a byte per system call, so longer files cost more).
 fd=$1 offsets=" $2 " slow=$3 limit=$4 clock=$5
 vms=$fd/vms
+jailed_alive() { # PID JAIL_LINE (the function's own positional parameters: the curl list outside stays)
+  case " $2 " in *" starttime="*) ;; *) return 1 ;; esac
+  want=${2#*starttime=}
+  want=${want%% *}
+  stat=
+  read -r stat 2>/dev/null < "/proc/$1/stat" || return 1
+  # shellcheck disable=SC2086 # the fields after the command name: numbers and a state letter
+  set -- ${stat##*) }
+  shift 19
+  [ "${1-}" = "$want" ]
+}
 body='{"action_type":"FlushMetrics"}'
 alive=
 flushable=
@@ -31,8 +45,14 @@ for d in "$vms"/*/; do
   case $pid in
     '' | *[!0-9]*) continue ;;
   esac
+  jail=
+  [ -e "$d/jail" ] && read -r jail 2>/dev/null < "$d/jail"
   # shellcheck disable=SC3013 # -ef: not POSIX, but dash, bash and busybox ash all have it
-  if ! kill -0 "$pid" 2>/dev/null || ! [ "/proc/$pid/cwd" -ef "$d" ]; then continue; fi
+  if kill -0 "$pid" 2>/dev/null && [ "/proc/$pid/cwd" -ef "$d" ]; then
+    :
+  elif [ -z "$jail" ] || ! jailed_alive "$pid" "$jail"; then
+    continue
+  fi
   alive="$alive $id:$pid"
   if [ ! -e "$d/metrics" ] || [ ! -S "$d/api.sock" ]; then continue; fi
   flushable="$flushable $id"

@@ -43,19 +43,19 @@ const helperExits: Record<number, ScriptFailure> = {
 /** DIR HELPER SHA256 JAILER FIRECRACKER TAP — verdict=jail or the reason it cannot be (see jail-check.sh). */
 export const jailCheck = hostScript({ name: 'jail-check', source: jailCheckSource, what: 'Checking whether microVMs can be jailed' });
 
-/** DIR HELPER SHA256 VMID UID_MIN UID_MAX MODE VCPUS MEM_MIB OVERHEAD_MIB NETNS JAILER FIRECRACKER KERNEL ROOTFS [SNAPSHOT_DIR] */
+/** DIR HELPER SHA256 VMID UID_MIN UID_MAX MODE VCPUS MEM_MIB OVERHEAD_MIB NETNS JAILER FIRECRACKER KERNEL [SNAPSHOT_DIR] */
 export const jailStart = hostScript({
   name: 'jail-start',
   source: jailStartSource,
   what: 'Starting Firecracker in its jail',
   failures: {
     ...helperExits,
-    5: { code: 'HOST_COMMAND_FAILED', message: 'The microVM’s own copy of its root filesystem could not be made.', remedy: 'Check the free space on the host (Hosts → Details).' },
+    5: { code: 'HOST_COMMAND_FAILED', message: 'The microVM’s run directory has no disk of its own (rootfs.ext4) to jail.', remedy: 'Delete the microVM and create it again.' },
   },
 });
 
 /** DIR HELPER SHA256 VMID — a no-op for a VM that is not jailed. */
 export const jailStop = hostScript({ name: 'jail-stop', source: jailStopSource, what: 'Removing the microVM’s jail', failures: helperExits });
 
-/** DIR HELPER SHA256 VMID — a no-op for a VM that is not jailed. */
+/** DIR HELPER SHA256 VMID NAME prepare|export — a no-op for a VM that is not jailed. */
 export const jailSnapshot = hostScript({ name: 'jail-snapshot', source: jailSnapshotSource, what: 'Taking the snapshot out of the jail', failures: helperExits });

@@ -67,7 +67,6 @@ export function jailStartArguments(ctx: JailStepContext): (string | number)[] {
     ctx.jailerBinary ?? '',
     ctx.firecrackerBinary,
     request.kernel,
-    request.rootfs,
     ...(ctx.snapshot ? [posix.dirname(ctx.snapshot.statePath)] : []),
   ];
 }

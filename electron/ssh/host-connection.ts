@@ -340,6 +340,8 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         : undefined;
       const onAbort = () => stop(new AppError('CANCELLED', 'Cancelled.'));
       execOptions.signal?.addEventListener('abort', onAbort, { once: true });
+      // A cancel while the session was opening: a listener added to an aborted signal never fires.
+      if (execOptions.signal?.aborted) onAbort();
       stream.on('error', () => {}); // 'close' follows and decides
       stream.on('data', (chunk: Buffer) => {
         if (stdout.length < MAX_OUTPUT) stdout += chunk.toString('utf8');

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
-import { pipeline, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import fileRemoveSource from '../host-scripts/file-remove.sh';
+import uploadAbandonSource from '../host-scripts/upload-abandon.sh';
 import fileSha256Source from '../host-scripts/file-sha256.sh';
 import uploadFinishSource from '../host-scripts/upload-finish.sh';
 import uploadPrepareSource from '../host-scripts/upload-prepare.sh';
@@ -22,6 +24,13 @@ export interface PushOptions {
   transferId: string;
   signal: AbortSignal;
   onProgress(sent: number, total: number): void;
+  /**
+   * The channel to try first. `ssh-exec` streams the bytes through an exec channel into `tee`
+   * on the host, so both ends hash them as they pass (one read of the file on each side, no
+   * second pass to check it). `sftp` (the default) lets the host's sftp-server write the file,
+   * which the host then reads again to hash it; the exec channel is its fallback.
+   */
+  prefer?: 'sftp' | 'ssh-exec';
 }
 
 export interface PushOutcome {
@@ -34,7 +43,19 @@ export interface PushOutcome {
 }
 
 const uploadPrepare = hostScript({ name: 'upload-prepare', source: uploadPrepareSource, what: 'Preparing the upload folder' });
-const uploadReceive = hostScript({ name: 'upload-receive', source: uploadReceiveSource, what: 'Receiving the upload', remedy: 'Check free disk space on the host, then try again.' });
+const uploadReceive = hostScript({
+  name: 'upload-receive',
+  source: uploadReceiveSource,
+  what: 'Receiving the upload',
+  outcomes: { 6: 'mismatch' },
+  failures: {
+    3: { code: 'PUSH_FAILED', message: ({ stderr }) => `The host could not write the upload${stderr ? ` (${stderr.split('\n').at(-1)})` : ''}; nothing of it was kept.`, remedy: 'Check free disk space on the host, then try again.' },
+    4: { code: 'PUSH_FAILED', message: 'The host has no tool to check the upload’s SHA-256 (neither openssl nor sha256sum).', remedy: 'Install openssl or coreutils on the host, then try again.' },
+    5: { code: 'PUSH_FAILED', message: 'The upload stopped before the whole file had arrived; nothing of it was kept.', remedy: 'Try again.' },
+  },
+  remedy: 'Check free disk space on the host, then try again.',
+});
+const uploadAbandon = hostScript({ name: 'upload-abandon', source: uploadAbandonSource, what: 'Removing an abandoned upload' });
 const fileSha256 = hostScript({
   name: 'file-sha256',
   source: fileSha256Source,
@@ -51,44 +72,50 @@ const CONCURRENCY = 64;
 /**
  * Copies a local file to the host: into a temp name beside the destination, then the SHA-256 is
  * compared on the host and only a matching file is renamed into place. A cancel or a failure
- * removes the temp file, so no half file ever sits under the final name. The bytes go over
- * SFTP; where SFTP cannot start (no subsystem, or a login shell printing into its stream, as
- * Debian's sftp-server runs through it), they go through an exec channel instead, framed like
- * every command.
+ * removes the temp file, so no half file ever sits under the final name. The bytes go over an
+ * exec channel (framed like every command) where the caller prefers it or where SFTP cannot
+ * start (no subsystem, or a login shell printing into its stream, as Debian's sftp-server runs
+ * through it): then both ends hash them in passing. Otherwise they go over SFTP and are hashed
+ * after it.
  */
 export async function pushFile(connection: HostConnection, options: PushOptions): Promise<PushOutcome> {
   const relative = posix.normalize(options.remoteRelative);
   if (posix.isAbsolute(relative) || relative === '..' || relative.startsWith('../')) {
     throw new AppError('INVALID_PATH', 'The destination leaves the home folder on the host.');
   }
+  const tempRelative = posix.join(posix.dirname(relative), `.${posix.basename(relative)}.${options.transferId.slice(0, 8)}.part`);
+  if (options.prefer === 'ssh-exec') return { ...(await execPush(connection, options, relative, tempRelative)), via: 'ssh-exec' };
+
   const remotePath = (await runHostScript(connection, uploadPrepare, [relative], { timeoutMs: 30_000 })).output;
-  const temp = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.${options.transferId.slice(0, 8)}.part`);
+  const temp = posix.join(posix.dirname(remotePath), posix.basename(tempRelative));
+  let sftpProblem: string | null;
   try {
     // A cancel that came before the upload started must not be missed: abort listeners
     // added to an already aborted signal never fire.
     if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
-    const sftpProblem = await connection.withClient((client) => sftpUpload(client, options, temp));
-    if (sftpProblem !== null) await execUpload(connection, options, temp);
-    // Both sides hash at once, after the transfer: hashing during it took CPU from the
-    // encryption and slowed the upload more than it saved (npm run bench).
-    const [sha256, remote] = await Promise.all([
-      hashFile(options.localPath),
-      runHostScript(connection, fileSha256, [temp], { timeoutMs: 120_000, signal: options.signal }),
-    ]);
-    const remoteSha256 = remote.output.trim();
-    if (remoteSha256 !== sha256) {
-      throw new AppError('PUSH_CHECKSUM_MISMATCH', `The copy on the host does not match the local file (SHA-256 ${remoteSha256 || 'unknown'} instead of ${sha256}); it was removed.`, {
-        remedy: 'Send the file again. If it keeps happening, check the host’s disk.',
-      });
+    sftpProblem = await connection.withClient((client) => sftpUpload(client, options, temp));
+    if (sftpProblem === null) {
+      // Both sides hash at once, after the transfer: hashing during it took CPU from the
+      // encryption and slowed the SFTP upload more than it saved (npm run bench).
+      const [sha256, remote] = await Promise.all([hashFile(options.localPath), runHostScript(connection, fileSha256, [temp], { timeoutMs: 120_000, signal: options.signal })]);
+      const remoteSha256 = remote.output.trim();
+      if (remoteSha256 !== sha256) throw mismatch(remoteSha256, sha256);
+      if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+      await runHostScript(connection, uploadFinish, [temp, remotePath], { timeoutMs: 30_000 });
+      return { remotePath, sha256, via: 'sftp' };
     }
-    if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
-    await runHostScript(connection, uploadFinish, [temp, remotePath], { timeoutMs: 30_000 });
-    return { remotePath, sha256, ...(sftpProblem === null ? { via: 'sftp' } : { via: 'ssh-exec', sftpProblem }) };
   } catch (error) {
     await runHostScript(connection, fileRemove, [temp], { timeoutMs: 30_000 }).catch(() => {});
     if (options.signal.aborted) throw new AppError('CANCELLED', 'The transfer was cancelled; nothing of it was left on the host.');
     throw error;
   }
+  return { ...(await execPush(connection, options, relative, tempRelative)), via: 'ssh-exec', sftpProblem };
+}
+
+function mismatch(remoteSha256: string, sha256: string): AppError {
+  return new AppError('PUSH_CHECKSUM_MISMATCH', `The copy on the host does not match the local file (SHA-256 ${remoteSha256 || 'unknown'} instead of ${sha256}); it was removed.`, {
+    remedy: 'Send the file again. If it keeps happening, check the host’s disk.',
+  });
 }
 
 /** Uploads over SFTP; resolves with why SFTP could not start (then nothing was sent), or null when it was used. */
@@ -113,22 +140,50 @@ function sftpUpload(client: SshClient, options: PushOptions, temp: string): Prom
   });
 }
 
-/** Streams the file into `cat` on the host (upload-receive.sh), through the framed exec channel every command uses. */
-async function execUpload(connection: HostConnection, options: PushOptions, temp: string): Promise<void> {
-  const source = createReadStream(options.localPath, { highWaterMark: CHUNK });
+/**
+ * The whole upload in one exec channel (framed like every command): upload-receive.sh makes the
+ * folder, tees the bytes into the temp file and a hasher, reads the SHA-256 this side computed
+ * while reading (sent after the bytes), and renames only a matching file of the right size.
+ * One round trip instead of four, and no second read of the file on either side.
+ */
+async function execPush(connection: HostConnection, options: PushOptions, relative: string, tempRelative: string): Promise<{ remotePath: string; sha256: string }> {
+  const size = options.size;
+  const hash = createHash('sha256');
+  let sha256 = '';
   let sent = 0;
-  // Counts what goes out; nothing flows before the channel is open and reading.
+  // Hashes and counts what goes out, then sends the digest on a line of its own; nothing
+  // flows before the channel is open and reading.
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
       sent += chunk.length;
-      options.onProgress(sent, options.size);
+      options.onProgress(sent, size);
       done(null, chunk);
     },
+    flush(done) {
+      // A file that shrank since its size was taken: send no digest, so the host keeps nothing.
+      if (sent !== size) return done(new AppError('PUSH_FAILED', 'The file changed while it was being sent; nothing of it was kept.', { remedy: 'Send it again once it is complete.' }));
+      sha256 = hash.digest('hex');
+      done(null, `${sha256}\n`);
+    },
   });
-  pipeline(source, counted, () => {}); // a read error reaches `counted`, and so the upload
+  // Exactly `size` bytes: the host counts them before it reads the digest line.
+  const source = size > 0 ? createReadStream(options.localPath, { highWaterMark: CHUNK, end: size - 1 }) : Readable.from([]);
   try {
+    if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+    pipeline(source, counted, () => {}); // a read error reaches `counted`, and so the upload
     // No time bound: a large file takes as long as the link needs, and the user can cancel.
-    await runHostScript(connection, uploadReceive, [temp], { stdin: counted, signal: options.signal, timeoutMs: 0 });
+    const received = await runHostScript(connection, uploadReceive, [relative, tempRelative, size], { stdin: counted, signal: options.signal, timeoutMs: 0 });
+    // The path may hold any byte but NUL, newlines included; the digest line comes last.
+    const printed = /^path=([\s\S]*)\nsha256=([0-9a-f]*)\n*$/.exec(received.output);
+    if (received.outcome === 'mismatch') throw mismatch(printed?.[2] ?? '', sha256);
+    if (!printed) throw new AppError('PUSH_FAILED', `The host’s answer to the upload could not be read: ${JSON.stringify(received.output.slice(0, 200))}.`, { remedy: 'Try again.' });
+    return { remotePath: printed[1]!, sha256 };
+  } catch (error) {
+    // The script removes what it refused; this covers a cancel or a dropped connection.
+    await runHostScript(connection, uploadAbandon, [tempRelative], { timeoutMs: 30_000 }).catch(() => {});
+    if (options.signal.aborted) throw new AppError('CANCELLED', 'The transfer was cancelled; nothing of it was left on the host.');
+    throw error;
   } finally {
     source.destroy();
     counted.destroy();

@@ -11,9 +11,9 @@ import type { HostConnection } from '../ssh/host-connection.js';
 import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
 import { steps } from '../steps/step-runner.js';
-import { MAX_SOCKET_PATH } from './vm-paths.js';
+import { MAX_SOCKET_PATH, ROOT_DISK } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
-import { tapEnsure, vmKill, vmPrepare, vmStart } from './vm-scripts.js';
+import { consoleWatch, tapEnsure, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
 
 /** What the boot steps read and fill. */
 export interface VmStartContext extends JailStepContext {
@@ -32,8 +32,8 @@ export interface VmStartContext extends JailStepContext {
   closeClient(): Promise<void>;
   /** Filled by `bootTiming.begin`. */
   bootTiming?: BootTimingMark;
-  /** Used by the restore variant. */
-  snapshot?: { statePath: string; memPath: string };
+  /** Used by the restore and roll-back variants: snapshot `name` of the run directory `sourceDir`. */
+  snapshot?: { sourceDir: string; name: string; statePath: string; memPath: string };
 }
 
 export const validateConfig: Step<VmStartContext> = {
@@ -79,6 +79,30 @@ export const prepareRunDir: Step<VmStartContext> = {
   },
 };
 
+/** The VM's own disk: a checked copy of the image, grown to the size asked for (undone with the run directory). */
+export const createDisk: Step<VmStartContext> = {
+  name: 'host.createDisk',
+  async run(ctx) {
+    const bytes = (ctx.request.diskMib ?? 0) * 1024 * 1024;
+    // Copying (and checking) a large image takes a while where the filesystem cannot reflink.
+    const made = await runHostScript(ctx.connection, vmDiskCreate, [ctx.paths.dir, ctx.request.rootfs, bytes], { timeoutMs: 30 * 60_000 });
+    const [sha256, size] = made.output.trim().split(' ');
+    return `${ROOT_DISK}: ${Math.ceil(Number(size) / 1024 ** 2)} MiB, image SHA-256 ${sha256?.slice(0, 12) ?? '?'}…`;
+  },
+};
+
+/**
+ * The snapshot's disk copied in as the VM's own (a clone's new disk, or the rolled-back VM's,
+ * replaced while Firecracker is stopped): the snapshot's state names `rootfs.ext4` relative to
+ * the run directory, so the loaded VM opens this copy, never the source's disk.
+ */
+export const restoreDisk: Step<VmStartContext> = {
+  name: 'host.restoreDisk',
+  async run(ctx) {
+    await runHostScript(ctx.connection, vmSnapshotDiskRestore, [ctx.snapshot!.sourceDir, ctx.snapshot!.name, ctx.paths.dir], { timeoutMs: 30 * 60_000 });
+  },
+};
+
 export const startProcess: Step<VmStartContext> = {
   name: 'host.startFirecracker',
   async run(ctx) {
@@ -86,6 +110,23 @@ export const startProcess: Step<VmStartContext> = {
   },
   async undo(ctx) {
     await runHostScript(ctx.connection, vmKill, [ctx.paths.dir, 'vm'], { timeoutMs: 30_000 });
+  },
+};
+
+/** console.log is cut back past this size (a chatty guest would fill the host's disk)... */
+export const CONSOLE_LOG_MAX_BYTES = 4 * 1024 * 1024;
+/** ...keeping this much of its end as console.log.1, for the last lines of a VM that exits. */
+export const CONSOLE_LOG_KEEP_BYTES = 1024 * 1024;
+
+/**
+ * Starts the host-side watcher that keeps the console log bounded (console-watch.sh); it ends on
+ * its own with Firecracker, and vm-kill.sh ends it with the VM. Goes after `host.startFirecracker`
+ * in every list that starts one (boot, restore, roll back).
+ */
+export const watchConsoleLog: Step<VmStartContext> = {
+  name: 'host.watchConsoleLog',
+  async run(ctx) {
+    await runHostScript(ctx.connection, consoleWatch, [ctx.paths.dir, CONSOLE_LOG_MAX_BYTES, CONSOLE_LOG_KEEP_BYTES, 1], { timeoutMs: 30_000 });
   },
 };
 
@@ -114,7 +155,7 @@ export const putBootSource: Step<VmStartContext> = {
 
 export const putRootfs: Step<VmStartContext> = {
   name: 'fc.putRootDrive',
-  run: (ctx) => api(ctx).putDrive({ drive_id: 'rootfs', path_on_host: ctx.request.rootfs, is_root_device: true, is_read_only: false }),
+  run: (ctx) => api(ctx).putDrive({ drive_id: 'rootfs', path_on_host: ROOT_DISK, is_root_device: true, is_read_only: false }),
 };
 
 export const putNetwork: Step<VmStartContext> = {
@@ -149,6 +190,8 @@ export const loadSnapshot: Step<VmStartContext> = {
       snapshot_path: ctx.snapshot!.statePath,
       mem_backend: { backend_type: 'File', backend_path: ctx.snapshot!.memPath },
       resume_vm: true,
+      // The tap the configuration names now (the Network issue gives each VM its own).
+      ...(ctx.request.network ? { network_overrides: [{ iface_id: 'eth0', host_dev_name: ctx.request.network.tap }] } : {}),
     }),
 };
 
@@ -158,8 +201,10 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   validateConfig,
   validateKernel,
   prepareRunDir,
+  createDisk,
   decideJail,
   startJailedOr(startProcess),
+  watchConsoleLog,
   connectApi,
   putMetrics,
   putMachineConfig,
@@ -172,8 +217,15 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
 
 /** Restoring a snapshot into a new microVM: the boot list without configuration, loading the snapshot instead. */
 export const restoreSteps: readonly Step<VmStartContext>[] = steps.insertAfter(
-  steps.remove(bootSteps, validateKernel, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart, recordBootTiming),
+  steps.insertAfter(
+  steps.remove(bootSteps, validateKernel, createDisk, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart, recordBootTiming),
   putMetrics,
   loadSnapshot,
   recordRestoreTiming,
+  ),
+  prepareRunDir,
+  restoreDisk,
 );
+
+/** Rolling a VM back to one of its snapshots, Firecracker stopped first: its run directory stays, disk and memory are the snapshot's. */
+export const rollbackSteps: readonly Step<VmStartContext>[] = steps.remove(restoreSteps, validateConfig, prepareRunDir);

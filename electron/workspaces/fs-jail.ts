@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve as resolvePath, sep } from 'node:path';
 import { AppError } from '../app-error.js';
@@ -39,38 +39,52 @@ export class FsJail {
   }
 
   /** The absolute path to use for `path`, or an AppError `INVALID_PATH` / `JAIL_ESCAPE`. */
-  async resolve(path: string): Promise<string> {
+  resolve(path: string): Promise<string> {
+    // The work is synchronous (see `landing`); one settled promise instead of two async frames.
     try {
-      return await this.resolveInside(path);
+      return Promise.resolve(this.resolveInside(path));
     } catch (error) {
       if (error instanceof AppError && error.code === 'JAIL_ESCAPE') this.onEscape(path);
-      throw error;
+      return Promise.reject(error);
     }
   }
 
-  private async resolveInside(path: string): Promise<string> {
+  private resolveInside(path: string): string {
     if (typeof path !== 'string' || path.length === 0) throw invalid('The path is empty.');
     if (path.includes('\0')) throw invalid('The path contains a NUL byte.');
     if (path.length > MAX_PATH) throw invalid(`The path is longer than ${MAX_PATH} characters.`);
 
-    const segments: string[] = [];
-    for (const segment of this.relativePart(path).split(/[\\/]+/)) {
-      if (segment === '' || segment === '.') continue;
-      if (segment === '..') {
-        if (segments.length === 0) throw escape(path);
-        segments.pop();
-      } else {
-        segments.push(segment);
+    const relative = this.relativePart(path);
+    let target: string;
+    if (PLAIN_RELATIVE.test(relative)) {
+      // Nothing to normalise (no `.`, `..`, empty names or backslashes): the common case.
+      target = this.rootPrefix + relative;
+    } else {
+      const segments: string[] = [];
+      for (const segment of relative.split(/[\\/]+/)) {
+        if (segment === '' || segment === '.') continue;
+        if (segment === '..') {
+          if (segments.length === 0) throw escape(path);
+          segments.pop();
+        } else {
+          segments.push(segment);
+        }
       }
+      // Each segment is a plain name now: joining needs no second normalisation.
+      target = segments.length === 0 ? this.root : this.rootPrefix + segments.join(sep);
     }
-    const target = join(this.root, ...segments);
     if (!this.contains(landing(target))) throw escape(path);
     return target;
   }
 
+  /** The root with one separator after it. */
+  private get rootPrefix(): string {
+    return this.root.endsWith(sep) ? this.root : this.root + sep;
+  }
+
   /** True when `absolute` (already canonical) is the root or lies under it. */
   contains(absolute: string): boolean {
-    return absolute === this.root || absolute.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep);
+    return absolute === this.root || absolute.startsWith(this.rootPrefix);
   }
 
   private relativePart(path: string): string {
@@ -85,35 +99,61 @@ export class FsJail {
   }
 }
 
+/** Relative paths made only of plain names joined by single `/`: nothing to normalise lexically. */
+const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))(?:[^/\\]+\/(?!\.\.?(?:\/|$)))*[^/\\]+$/;
+
 /**
  * Where `target` really is, as far as the filesystem can tell: the canonical path of its
  * deepest existing ancestor, with dangling links followed to where they would point.
  */
 // Synchronous on purpose: each call is one realpath(3) of a few microseconds, and going through
-// the libuv thread pool made resolve about ten times slower (npm run bench).
+// the libuv thread pool made resolve about ten times slower (npm run bench). Exceptions are
+// avoided on the usual paths: a failing realpathSync costs three times a successful one (its
+// Error and stack), so a path is only handed to realpath once existsSync/lstat (which report a
+// missing file without throwing) say there is something to resolve.
 function landing(target: string): string {
+  if (existsSync(target)) {
+    try {
+      return realpathSync.native(target);
+    } catch {
+      // Gone since, or a loop: the walk below tells which.
+    }
+  }
   let probe = target;
   for (let hops = 0; hops <= MAX_LINK_HOPS; ) {
-    try {
-      return realpathSync.native(probe);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw tooManyLinks();
-      if (code === 'ENAMETOOLONG') throw invalid('The path or one of its names is too long.');
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-    }
-    const link = lstatOrNull(probe);
-    if (link?.isSymbolicLink()) {
-      // A dangling link: where a write through it would create the file.
-      probe = followLinkText(realpathSync.native(dirname(probe)), readlinkSync(probe));
-      hops += 1;
-      continue;
+    const entry = lstatQuiet(probe);
+    if (entry !== undefined) {
+      // Something is there (or lstat could not tell: ENOTDIR, ELOOP, a name too long):
+      // realpath answers, or throws the error that says why not.
+      try {
+        return realpathSync.native(probe);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') throw tooManyLinks();
+        if (code === 'ENAMETOOLONG') throw invalid('The path or one of its names is too long.');
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      }
+      if (entry?.isSymbolicLink()) {
+        // A dangling link: where a write through it would create the file.
+        probe = followLinkText(realpathSync.native(dirname(probe)), readlinkSync(probe));
+        hops += 1;
+        continue;
+      }
     }
     const parent = dirname(probe);
     if (parent === probe) return probe;
     probe = parent;
   }
   throw tooManyLinks();
+}
+
+/** lstat without following the last name: undefined when nothing is there, null when lstat itself failed otherwise. */
+function lstatQuiet(path: string) {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) ?? undefined;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -149,14 +189,6 @@ function tooManyLinks(): AppError {
   return new AppError('JAIL_ESCAPE', 'The path goes through too many symbolic links; nothing was done.', {
     remedy: 'Remove the link loop from the workspace folder.',
   });
-}
-
-function lstatOrNull(path: string) {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
 }
 
 function invalid(message: string): AppError {

@@ -15,7 +15,7 @@ export interface DashOptions {
   standIns?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  input?: string;
+  input?: string | Buffer;
 }
 
 /**

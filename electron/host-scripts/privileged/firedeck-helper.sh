@@ -382,7 +382,8 @@ net_exec() {
 #   jail-stop UID VMID      kills what runs in the jail, gives the linked files back to UID
 #                           (their group and mode), removes the cgroup and the jail, and releases
 #                           the jail uid when no other jail of UID uses it
-#   jail-snapshot UID VMID  hands the snapshot Firecracker wrote inside the jail to UID
+#   jail-snapshot UID VMID NAME prepare|export  makes the jail's folder for snapshot NAME (as
+#                           the jail's uid), then hands what Firecracker wrote there to UID
 #   jail-list UID           one line per jail of UID: vm=ID alive=yes|no
 # Exits: 78 a file to link is not the caller's own regular file, 79 it is on another filesystem
 # than the jails, 80 the jail uid/gid is refused (an existing user or group, or another user's
@@ -697,18 +698,37 @@ jail_stop() {
 }
 
 jail_snapshot() {
-  [ "$#" -eq 2 ] || refuse 64 'usage: jail-snapshot UID VMID'
+  [ "$#" -eq 4 ] || refuse 64 'usage: jail-snapshot UID VMID NAME prepare|export'
   jail_args "$1" "$2"
+  case $3 in
+    [A-Za-z0-9]*) ;;
+    *) refuse 65 "not a snapshot name: $3" ;;
+  esac
+  case $3 in *[!A-Za-z0-9._-]* | *..*) refuse 65 "not a snapshot name: $3" ;; esac
+  [ "${#3}" -le 64 ] || refuse 65 'a snapshot name has at most 64 characters'
+  name=$3
   find_jail
   [ -n "$jail" ] || refuse 85 "$vmid has no jail"
   root=$jail/root
   rundir=$(cat "$jail/rundir")
   juid=$(cat "$jail/uid")
-  mkdir -p "$jail/export"
   jgid=$(stat -c %g -- "$root")
+  inside=$root$rundir/snapshots/$name
+  case $4 in
+    prepare)
+      # Made by the jail's own uid: a folder swapped for a symlink leads it nowhere it may write.
+      setpriv --reuid="$juid" --regid="$jgid" --clear-groups -- mkdir -p -- "$inside" || refuse 85 "the snapshot folder could not be made in the jail of $vmid"
+      printf 'prepared=%s\n' "$name"
+      return 0
+      ;;
+    export) ;;
+    *) refuse 64 "prepare or export, not: $4" ;;
+  esac
+  export_dir=$jail/export/$name
+  mkdir -p "$export_dir"
   for f in state mem; do
-    s=$root$rundir/snapshot/$f
-    e=$jail/export/$f
+    s=$inside/$f
+    e=$export_dir/$f
     rm -f -- "$e"
     # The VM runs, and its uid owns the chroot's top folder: it could swap a folder on the way to
     # $s for a symlink. So the file is first linked into root's own folder and looked at there
@@ -721,10 +741,10 @@ jail_snapshot() {
     fi
     chown "$uid:$gid" -- "$e"
     chmod 0600 -- "$e"
-    # Gone from the jail, so that the next snapshot is a new file the jail may write.
-    setpriv --reuid="$juid" --regid="$jgid" --clear-groups -- rm -f -- "$s"
-    printf 'export=%s\n' "$jail/export/$f"
+    printf 'export=%s\n' "$e"
   done
+  # Gone from the jail: the snapshot is the SSH user's now.
+  setpriv --reuid="$juid" --regid="$jgid" --clear-groups -- rm -rf -- "$inside"
 }
 
 jail_list() {

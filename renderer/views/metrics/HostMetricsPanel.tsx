@@ -1,7 +1,7 @@
 import '../../styles/metrics.css';
 import { useEffect, useMemo } from 'react';
 import { useAppStore } from '../../store/context';
-import { formatBytes, formatLoad, formatMs, formatPercent } from './metric-format';
+import { formatBytes, formatLoad, formatLoginMs, formatMs, formatPercent } from './metric-format';
 import { MetricTile } from './MetricTile';
 import { TimeChart } from './TimeChart';
 import { useMetricsHistory, useMetricsSubscription } from './use-metrics';
@@ -32,7 +32,7 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
   const cpus = host?.cpus ?? null;
 
   return (
-    <div className="metrics-panel card">
+    <section className="metrics-panel card" aria-label="Host metrics">
       <div className="metrics-head">
         <h2>Host metrics</h2>
         {host && host.flush === 'none' && <span className="muted">Disk and network figures of microVMs update once a minute here (no curl or socat on the host).</span>}
@@ -86,19 +86,19 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
           <dl className="facts">
             <dt>Median</dt>
             <dd>
-              {formatMs(boot.median.createToStartMs)} to start · {formatMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.length} microVMs)
+              {formatMs(boot.median.createToStartMs)} to start · {formatLoginMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.length} microVMs)
             </dd>
             {boot.last && (
               <>
                 <dt>Last</dt>
                 <dd>
-                  <code>{boot.last.id}</code>: {formatMs(boot.last.createToStartMs)} to start · {boot.last.startToLoginMs === null ? 'no login prompt seen' : `${formatMs(boot.last.startToLoginMs)} to the login prompt`}
+                  <code>{boot.last.id}</code>: {formatMs(boot.last.createToStartMs)} to start · {boot.last.startToLoginMs === null ? 'no login prompt seen' : `${formatLoginMs(boot.last.startToLoginMs)} to the login prompt`}
                 </dd>
               </>
             )}
           </dl>
         )}
       </section>
-    </div>
+    </section>
   );
 }

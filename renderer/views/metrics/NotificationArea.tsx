@@ -26,7 +26,12 @@ export function NotificationArea() {
           <div className="toast-body">
             <strong>{n.title}</strong>
             <p>{n.body}</p>
-            {n.lines && n.lines.length > 0 && <pre className="toast-lines">{n.lines.join('\n')}</pre>}
+            {/* Anchored at its end: the console's last lines are what tells why the VM died. */}
+            {n.lines && n.lines.length > 0 && (
+              <pre className="toast-lines">
+                <span>{n.lines.join('\n')}</span>
+              </pre>
+            )}
             {n.view && (views as readonly string[]).includes(n.view) && (
               <button type="button" className="link" onClick={() => navigate(n.view as ViewId)}>
                 Show

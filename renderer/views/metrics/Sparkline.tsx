@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { isolatedPoints } from './chart-points';
 import { resolveColor, useThemeVersion, withAlpha } from './theme-colors';
 
 export interface SparklineProps {
@@ -35,7 +36,7 @@ export function Sparkline({ label, values, color = 'var(--accent)', width = 84, 
         select: { show: false, left: 0, top: 0, width: 0, height: 0 },
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(latest.current.minTop, max > 0 ? max * 1.15 : 1)] } },
         axes: [{ show: false }, { show: false }],
-        series: [{}, { stroke, width: 1.4, fill: withAlpha(stroke, 0.18), points: { show: false } }],
+        series: [{}, { stroke, width: 1.4, fill: withAlpha(stroke, 0.18), points: { show: true, size: 3, filter: (u: uPlot, i: number) => isolatedPoints(u.data[i] ?? []) } }],
       },
       [latest.current.values.map((_, i) => i), latest.current.values] as uPlot.AlignedData,
       el,

@@ -2,7 +2,7 @@ import '../../styles/metrics.css';
 import { useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/context';
 import { metricsKey } from '../../store/metrics-slice';
-import { formatBytes, formatMs, formatPercent, formatRate } from './metric-format';
+import { formatBytes, formatLoginMs, formatMs, formatPercent, formatRate } from './metric-format';
 import { MetricTile } from './MetricTile';
 import { TimeChart } from './TimeChart';
 import { useMetricsHistory, useMetricsSubscription } from './use-metrics';
@@ -13,6 +13,8 @@ const WINDOWS = [
   { label: '1 h', ms: 60 * 60_000 },
 ] as const;
 const NONE: (number | null)[] = [];
+/** The rate charts' scale reaches at least 1 KiB/s: an idle VM's flat zero line gets readable ticks, not "1 B/s, 1 B/s, 0 B/s". */
+const RATE_FLOOR = 1024;
 
 /** Cuts columns to the samples of the last `ms`. */
 function since(t: number[], ms: number): number {
@@ -58,7 +60,7 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
   const failing = errors.filter(([, n]) => n > 0);
 
   return (
-    <div className="metrics-panel card">
+    <section className="metrics-panel card" aria-label="Metrics">
       <div className="metrics-head">
         <h2>Metrics</h2>
         <div className="segmented" role="radiogroup" aria-label="Time range">
@@ -73,7 +75,7 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
       {boot && (
         <p className="muted boot-line">
           Booted: {formatMs(boot.createToStartMs)} from Create to start
-          {boot.startToLoginMs === null ? ', no login prompt seen on the console' : `, then ${formatMs(boot.startToLoginMs)} to the login prompt`}.
+          {boot.startToLoginMs === null ? ', no login prompt seen on the console' : `, then ${formatLoginMs(boot.startToLoginMs)} to the login prompt`}.
         </p>
       )}
       <div className="metric-grid">
@@ -92,6 +94,7 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
               { label: 'Write', color: 'var(--warn)', values: view.col('diskWriteBps') },
             ]}
             format={formatRate}
+            minTop={RATE_FLOOR}
           />
         </MetricTile>
         <MetricTile title="Network" value={`in ${formatRate(last?.netRxBps)} · out ${formatRate(last?.netTxBps)}`}>
@@ -103,6 +106,7 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
               { label: 'Sent', color: 'var(--accent)', values: view.col('netTxBps') },
             ]}
             format={formatRate}
+            minTop={RATE_FLOOR}
           />
         </MetricTile>
       </div>
@@ -120,6 +124,6 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
           </ul>
         )}
       </section>
-    </div>
+    </section>
   );
 }

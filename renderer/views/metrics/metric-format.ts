@@ -26,3 +26,13 @@ export function formatMs(value: number | null | undefined): string {
 }
 
 export const formatLoad = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : value.toFixed(2));
+
+/**
+ * InstanceStart → login prompt. The host-side watch looks at the console every 0.1 s from the
+ * moment InstanceStart was answered over SSH, so a prompt already there at its first look reads
+ * as "under 0.1 s", not as a precise 0 ms.
+ */
+export function formatLoginMs(value: number | null | undefined): string {
+  if (value !== null && value !== undefined && value < 100) return 'under 0.1 s';
+  return formatMs(value);
+}

@@ -8,6 +8,7 @@ import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
 import { VmJail } from './VmJail';
+import { VmSnapshots } from './VmSnapshots';
 import { VmStateBadge } from './VmStateBadge';
 import { useNow } from './use-now';
 
@@ -46,6 +47,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       <div className="details-grid">
         <VmFacts vm={vm} />
         <VmJail vm={vm} />
+        <VmSnapshots vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>

@@ -24,6 +24,15 @@ export function bumpMetric(group: string, field: string, by = 1): void {
   metrics.counters.set(key, (metrics.counters.get(key) ?? 0) + by);
 }
 
+/**
+ * Counts I/O of one device, as Firecracker's devices do: under the device's own group
+ * (`block_rootfs`, `net_eth0`) and under the aggregate (`block`, `net`), which sums all devices.
+ */
+export function bumpDeviceMetric(kind: 'block' | 'net', deviceId: string, field: string, by = 1): void {
+  bumpMetric(`${kind}_${deviceId}`, field, by);
+  bumpMetric(kind, field, by);
+}
+
 /** Records how long a VMM action took, under both its API and VMM latency names. */
 export function recordLatency(name: string, us: number): void {
   metrics.latencies[name] = us;

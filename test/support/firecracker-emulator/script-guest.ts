@@ -7,6 +7,7 @@ import { ftruncateSync, writeSync } from 'node:fs';
 import { DEFAULT_BOOT_ARGS, GUEST_HOSTNAME, GUEST_KERNEL, MEMORY_FILE_MARK } from './constants';
 import { vmmError } from './faults';
 import type { Guest, SavedGuest } from './guest';
+import { createGuestLoad } from './guest-load';
 import { log, W } from './logger';
 import { bumpMetric } from './metrics';
 import { exitCleanly, isExiting } from './process-exit';
@@ -64,6 +65,11 @@ export function createScriptGuest(vmm: Vmm): ScriptGuest {
     if (g.console && !isExiting()) process.stdout.write(s);
   };
   const prompt = () => out('# ');
+  const load = createGuestLoad(vmm, {
+    say: (s) => out(`${s}\r\n`),
+    running: () => g.alive && !g.paused && !g.halted,
+    later: (ms, fn) => void later(ms, fn),
+  });
 
   /** A timer of guest time: it does not run while the guest is paused. */
   function later(ms: number, fn: () => void): NodeJS.Timeout {
@@ -209,6 +215,7 @@ export function createScriptGuest(vmm: Vmm): ScriptGuest {
       prompt();
       return;
     }
+    if (load.run(words, prompt)) return;
     switch (cmd) {
       case 'echo':
         say(args.map(unquote).join(' '));

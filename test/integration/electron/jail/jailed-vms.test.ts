@@ -149,20 +149,21 @@ describe('a microVM on a host with the privileged helper', () => {
     expect(await consoleText(hostId, 'life', 'echo hello-from-jail\n', 'hello-from-jail\r\n')).toContain('hello-from-jail');
     expect(await t.call('vms.pause', { hostId, id: 'life' })).toMatchObject({ state: 'paused' });
     expect(await t.call('vms.resume', { hostId, id: 'life' })).toMatchObject({ state: 'running' });
-    const { snapshotDir } = await t.call('vms.snapshot', { hostId, id: 'life' });
-    expect(snapshotDir).toBe(`${runDir('life')}/snapshot`);
+    const { snapshotDir } = await t.call('vms.snapshot', { hostId, id: 'life', name: 'first' });
+    expect(snapshotDir).toBe(`${runDir('life')}/snapshots/first`);
     // The snapshot is the SSH user's, in the run directory, where restore reads it.
-    expect(statSync(`${snapshotDir}/state`).uid).toBe(uid);
-    expect(statSync(`${snapshotDir}/mem`).uid).toBe(uid);
-    const clone = await t.call('vms.restore', { hostId, id: 'life', newId: 'life-clone' });
+    for (const file of ['state', 'mem', 'rootfs.ext4']) expect(statSync(`${snapshotDir}/${file}`).uid).toBe(uid);
+    const clone = await t.call('vms.restore', { hostId, id: 'life', newId: 'life-clone', snapshot: 'first' });
     expect(clone).toMatchObject({ id: 'life-clone', state: 'running', jail: { jailed: true } });
     expect(jailOf(clone).uid).not.toBe(jailOf((await t.call('vms.list')).find((v) => v.id === 'life')!).uid);
     expect(statusUid(pidOf('life-clone'))).toBe(jailOf(clone).uid);
-    // A second snapshot is written anew inside the jail and handed out again.
-    const first = statSync(`${snapshotDir}/state`).ino;
-    await t.call('vms.snapshot', { hostId, id: 'life' });
-    expect(statSync(`${snapshotDir}/state`)).toMatchObject({ uid });
-    expect(statSync(`${snapshotDir}/state`).ino).not.toBe(first);
+    // A second snapshot is written in the jail and handed out too; rolling back restarts the VM
+    // jailed again from its own snapshot.
+    await t.call('vms.snapshot', { hostId, id: 'life', name: 'second' });
+    expect(statSync(`${runDir('life')}/snapshots/second/state`).uid).toBe(uid);
+    const rolled = await t.call('vms.rollback', { hostId, id: 'life', snapshot: 'first' });
+    expect(rolled).toMatchObject({ state: 'running', jail: { jailed: true } });
+    expect(statusUid(pidOf('life'))).toBe(jailOf(rolled).uid);
   });
 
   it("keeps a jail uid out of the SSH user's home and another VM's disk", async () => {
@@ -173,9 +174,9 @@ describe('a microVM on a host with the privileged helper', () => {
     expect(readAs(life.uid, images.rootfs)).toMatch(/Permission denied/);
     // The clone's disk, seen from outside its chroot and from where it sits inside it.
     expect(readAs(life.uid, `${runDir('life-clone')}/rootfs.ext4`)).toMatch(/Permission denied/);
-    expect(readAs(life.uid, `${clone.chroot}${images.rootfs}`)).toMatch(/Permission denied/);
+    expect(readAs(life.uid, `${clone.chroot}/rootfs.ext4`)).toMatch(/Permission denied/);
     // Its own disk is its group's (the SSH user still owns it); its chroot is its uid's alone.
-    expect(statSync(`${life.chroot}${images.rootfs}`)).toMatchObject({ uid, gid: life.gid });
+    expect(statSync(`${life.chroot}/rootfs.ext4`)).toMatchObject({ uid, gid: life.gid });
     expect(statSync(life.chroot)).toMatchObject({ uid: life.uid, mode: 0o40700 });
   });
 
@@ -253,7 +254,8 @@ describe('jail options', () => {
       // scripts, with the namespace's name.
       const connection = t.core.hosts.connection(hostId);
       await runHostScript(connection, vmPrepare, [runDir('net1'), JSON.stringify({ id: 'net1', vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs })]);
-      const ctx = { request: { id: 'net1', vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs }, firecrackerBinary: '/usr/local/bin/firecracker', jailerBinary: '/usr/local/bin/jailer', vmNetwork: { netns } } as unknown as JailStepContext;
+      execFileSync('runuser', ['-u', user, '--', 'cp', images.rootfs, `${runDir('net1')}/rootfs.ext4`]);
+      const ctx = { request: { id: 'net1', vcpus: 1, memoryMib: 128, kernel: images.kernel }, firecrackerBinary: '/usr/local/bin/firecracker', jailerBinary: '/usr/local/bin/jailer', vmNetwork: { netns } } as unknown as JailStepContext;
       const started = await runHostScript(connection, jailStart, [runDir('net1'), HELPER_PATH, HELPER_SHA256, ...jailStartArguments(ctx)]);
       expect(started.output).toContain(`netns=/run/netns/${netns}`);
       const pid = pidOf('net1');

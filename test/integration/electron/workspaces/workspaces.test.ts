@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTestUsers, startTestHost } from '../../../support/ssh-test-hosts';
+import { ensureKeyUser, ensureTestUsers, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
@@ -78,16 +78,19 @@ describe('workspace files', () => {
 describe('pushing to a host', () => {
   let host: TestHost;
   let users: TestUsers;
+  // A user of its own for the test that plants a corrupting `tee`, so no other test sees it.
+  const corruptUser = 'fdtest-push-bad';
   beforeAll(async () => {
     users = await ensureTestUsers();
-    host = await startTestHost({ address: '127.0.0.6' });
+    await ensureKeyUser(corruptUser);
+    host = await startTestHost({ address: '127.0.0.6', users: [corruptUser] });
   });
   afterAll(() => host.stop());
 
   const connectedHost = () => connectTestHost(t, host);
   const remote = (path: string) => `/home/${users.key.name}/.firedeck/workspaces/vm-1/${path}`;
 
-  it('copies a file with progress and a matching SHA-256 on arrival', async () => {
+  it('copies a file with progress and a matching SHA-256 on arrival, hashed on both ends in passing', async () => {
     const hostId = await connectedHost();
     const data = randomBytes(3 * 1024 * 1024 + 17);
     await mkdir(join(workspaceDir, 'dist'));
@@ -100,11 +103,29 @@ describe('pushing to a host', () => {
     const result = await t.call('workspaces.push', { workspaceId: 'vm-1', path: 'dist/app.bin', hostId, transferId });
     unsubscribe();
     const sha256 = createHash('sha256').update(data).digest('hex');
-    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256, via: 'sftp' });
+    expect(result).toEqual({ remotePath: remote('dist/app.bin'), bytes: data.length, sha256, via: 'ssh-exec' });
     expect(execFileSync('sha256sum', [remote('dist/app.bin')], { encoding: 'utf8' }).slice(0, 64)).toBe(sha256);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(data.length);
     expect((await readdir(remote('dist'))).filter((n) => n.endsWith('.part'))).toEqual([]);
+  });
+
+  it('refuses a copy whose bytes were changed on their way to the host’s disk, and leaves nothing under its name', async () => {
+    const home = `/home/${corruptUser}`;
+    // The host's tee hands changed bytes to the file (and so to the hasher): what the host
+    // hashes is what it wrote, and that no longer matches what was read here.
+    await setFakeCommands(corruptUser, { tee: `tr 'a' 'b' | /usr/bin/tee "$@"` });
+    try {
+      const hostId = await connectTestHost(t, host, { user: corruptUser, label: 'corrupting host' });
+      await writeFile(join(workspaceDir, 'text.txt'), 'a file with an a in it\n'.repeat(1000));
+      const refused = await failureOf(t.call('workspaces.push', { workspaceId: 'vm-1', path: 'text.txt', hostId, transferId: randomUUID() }));
+      expect(refused).toMatchObject({ code: 'PUSH_CHECKSUM_MISMATCH', remedy: expect.stringContaining('again') });
+      const dir = `${home}/.firedeck/workspaces/vm-1`;
+      expect(existsSync(dir) ? await readdir(dir) : []).toEqual([]);
+    } finally {
+      await rm(`${home}/bin/tee`, { force: true });
+      await rm(`${home}/.firedeck`, { recursive: true, force: true });
+    }
   });
 
   it('cancels a push and leaves no file, half or whole, on the host', async () => {

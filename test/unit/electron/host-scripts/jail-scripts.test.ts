@@ -67,20 +67,22 @@ describe('jail-start.sh under dash', () => {
   const run = (sudo: string, snapshot: string[] = [], sha = f.sha256) =>
     runUnderDash(
       jailStart,
-      [dir, f.helper, sha, 'vm1', 900000, 900099, 'vm', 2, 256, 64, '-', ROOT_JAILER, ROOT_FIRECRACKER, join(images, 'vmlinux'), join(images, 'rootfs.ext4'), ...snapshot],
+      [dir, f.helper, sha, 'vm1', 900000, 900099, 'vm', 2, 256, 64, '-', ROOT_JAILER, ROOT_FIRECRACKER, join(images, 'vmlinux'), ...snapshot],
       { standIns: { sudo: f.recorder(sudo), setsid: '[ "$1" = -w ] && shift; exec "$@"' } },
     );
 
-  it('copies the image into the VM’s own disk, has the helper jail it with every file at its host path, and records the jail', () => {
+  it('has the helper jail the VM with its own disk at /rootfs.ext4 and every other file at its host path, and records the jail', () => {
     writeFileSync(join(dir, 'console.in'), '');
+    expect(run('exit 0').status).toBe(5); // no disk of its own yet: nothing is run
+    expect(f.calls()).toEqual([]);
+    writeFileSync(join(dir, 'rootfs.ext4'), 'disk');
     const result = run(`printf '%s\\n' '${report.replace(/\n/g, "' '")}' >&2; printf 'jailer says hi\\n'`);
     expect(result).toMatchObject({ status: 0 });
-    expect(readFileSync(join(dir, 'rootfs.ext4'), 'utf8')).toBe('image');
     const [call] = f.calls();
     expect(call).toBe(
       `sudo [-n] [--] [${f.helper}] [jail-start] [${process.getuid!()}] [vm1] [900000] [900099] [vm] [2] [256] [64] [-] [${ROOT_JAILER}] [${ROOT_FIRECRACKER}] [${dir}] ` +
-        `[link] [${join(images, 'rootfs.ext4')}] [${dir}/rootfs.ext4] [copy] [${join(images, 'vmlinux')}] [${join(images, 'vmlinux')}] [link] [${dir}/metrics] [${dir}/metrics] ` +
-        `[link] [${dir}/firecracker.log] [${dir}/firecracker.log] [dir] [${dir}/snapshot] [-]`,
+        `[link] [/rootfs.ext4] [${dir}/rootfs.ext4] [copy] [${join(images, 'vmlinux')}] [${join(images, 'vmlinux')}] [link] [${dir}/metrics] [${dir}/metrics] ` +
+        `[link] [${dir}/firecracker.log] [${dir}/firecracker.log] [dir] [${dir}/snapshots] [-]`,
     );
     // The helper's report is the script's output; what the jailer printed went to the console log.
     expect(readFileSync(join(dir, 'console.log'), 'utf8')).toBe('jailer says hi\n');
@@ -91,6 +93,7 @@ describe('jail-start.sh under dash', () => {
 
   it('links a restore’s snapshot too, and passes the helper’s refusals and the jailer’s failure on', () => {
     writeFileSync(join(dir, 'console.in'), '');
+    writeFileSync(join(dir, 'rootfs.ext4'), 'disk');
     run("printf 'pid=1\\n' >&2", ['/snap']);
     expect(f.calls()[0]).toMatch(/\[link\] \[\/snap\/state\] \[\/snap\/state\] \[link\] \[\/snap\/mem\] \[\/snap\/mem\]$/);
     expect(run("printf 'firedeck-helper: no uid from 900000 to 900099 is free\\n' >&2; exit 80")).toMatchObject({ status: 80, stdout: expect.stringContaining('no uid from') });
@@ -105,9 +108,9 @@ describe('jail-start.sh under dash', () => {
 describe('jail-stop.sh and jail-snapshot.sh under dash', () => {
   it('do nothing for a VM that is not jailed', () => {
     for (const script of [jailStop, jailSnapshot]) {
-      expect(runUnderDash(script, [dir, f.helper, f.sha256, 'vm1'], { standIns: { sudo: f.recorder('exit 9') } }).status).toBe(0);
+      expect(runUnderDash(script, [dir, f.helper, f.sha256, 'vm1', 'first', 'export'], { standIns: { sudo: f.recorder('exit 9') } }).status).toBe(0);
       writeFileSync(join(dir, 'jail'), 'unjailed=helper-missing\n');
-      expect(runUnderDash(script, [dir, f.helper, f.sha256, 'vm1'], { standIns: { sudo: f.recorder('exit 9') } }).status).toBe(0);
+      expect(runUnderDash(script, [dir, f.helper, f.sha256, 'vm1', 'first', 'export'], { standIns: { sudo: f.recorder('exit 9') } }).status).toBe(0);
       rmSync(join(dir, 'jail'));
     }
     expect(f.calls()).toEqual([]);
@@ -123,15 +126,18 @@ describe('jail-stop.sh and jail-snapshot.sh under dash', () => {
     expect(['jail', 'firecracker.pid'].map((n) => existsSync(join(dir, n)))).toEqual([false, false]);
   });
 
-  it('snapshot links what the helper exported into the run directory’s snapshot folder', () => {
+  it('snapshot has the helper prepare the jail’s folder, then links what it exported into the run directory’s', () => {
     writeFileSync(join(dir, 'jail'), 'pid=1 chroot=/x\n');
     const exported = join(images, 'export');
     mkdirSync(exported);
     writeFileSync(join(exported, 'state'), 'S');
     writeFileSync(join(exported, 'mem'), 'M');
     chmodSync(exported, 0o755);
-    const result = runUnderDash(jailSnapshot, [dir, f.helper, f.sha256, 'vm1'], { standIns: { sudo: f.recorder(`printf 'export=%s\\nexport=%s\\n' '${exported}/state' '${exported}/mem'`) } });
+    expect(runUnderDash(jailSnapshot, [dir, f.helper, f.sha256, 'vm1', 'first', 'prepare'], { standIns: { sudo: f.recorder("printf 'prepared=first\\n'") } }).status).toBe(0);
+    expect(f.calls()).toEqual([`sudo [-n] [--] [${f.helper}] [jail-snapshot] [${process.getuid!()}] [vm1] [first] [prepare]`]);
+    expect(existsSync(join(dir, 'snapshots'))).toBe(false);
+    const result = runUnderDash(jailSnapshot, [dir, f.helper, f.sha256, 'vm1', 'first', 'export'], { standIns: { sudo: f.recorder(`printf 'export=%s\\nexport=%s\\n' '${exported}/state' '${exported}/mem'`) } });
     expect(result.status).toBe(0);
-    expect([readFileSync(join(dir, 'snapshot', 'state'), 'utf8'), readFileSync(join(dir, 'snapshot', 'mem'), 'utf8')]).toEqual(['S', 'M']);
+    expect([readFileSync(join(dir, 'snapshots', 'first', 'state'), 'utf8'), readFileSync(join(dir, 'snapshots', 'first', 'mem'), 'utf8')]).toEqual(['S', 'M']);
   });
 });

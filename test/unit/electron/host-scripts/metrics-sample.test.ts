@@ -147,6 +147,30 @@ describe('metrics-sample.sh under dash', () => {
     expect(readFileSync(join(live.dir, 'metrics'), 'utf8')).not.toBe('');
   });
 
+  it('follows a jailed VM (its cwd is its chroot) while its pid has the start time its jail line recorded', async () => {
+    const { spawn } = await import('node:child_process');
+    const chroot = join(root.path, 'jail-root');
+    mkdirSync(chroot);
+    const jailed = spawn('sleep', ['600'], { cwd: chroot, stdio: 'ignore' });
+    await new Promise<void>((resolve) => jailed.once('spawn', () => resolve()));
+    try {
+      const startTicks = readFileSync(`/proc/${jailed.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19];
+      for (const [id, start] of [['jailed', startTicks], ['stale', '1']] as const) {
+        const dir = join(fdDir(), 'vms', id);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'firecracker.pid'), `${jailed.pid}\n`);
+        writeFileSync(join(dir, 'jail'), `uid=40001 gid=40001 chroot=${chroot} starttime=${start}\n`);
+        writeFileSync(join(dir, 'metrics'), '');
+      }
+      const out = parseSample((await run([fdDir(), '', 'no', 1 << 20, '100 4096'])).stdout);
+      // The one whose start time matches is followed; a reused pid (another start time) is not.
+      expect(out.vms.map((v) => [v.id, v.pid])).toEqual([['jailed', jailed.pid]]);
+      expect(out.vms[0]!.metrics).toEqual({ kind: 'size', bytes: 0 });
+    } finally {
+      jailed.kill('SIGKILL');
+    }
+  });
+
   it('prints the host figures when there is no VM folder yet', async () => {
     const result = await run([join(root.path, 'nothing-here', '.firedeck'), '', 'yes', 1 << 20, '']);
     expect(result.status).toBe(0);

@@ -42,13 +42,13 @@ describe('a run directory’s jail line', () => {
 describe('jail-start’s arguments', () => {
   it('come from the request, the jail settings and the network namespace, with the snapshot folder of a restore', () => {
     const ctx = {
-      request: { id: 'vm1', vcpus: 2, memoryMib: 256, kernel: '/k', rootfs: '/r' },
+      request: { id: 'vm1', vcpus: 2, memoryMib: 256, kernel: '/k' },
       firecrackerBinary: '/usr/local/bin/firecracker',
       jailerBinary: '/usr/local/bin/jailer',
       jailSettings: { uidMin: 900000, uidMax: 900009, uidPer: 'host', memoryOverheadMib: 32 },
       vmNetwork: { netns: 'fd1000-vm1' },
-      snapshot: { statePath: '/home/u/.firedeck/vms/src/snapshot/state', memPath: '/home/u/.firedeck/vms/src/snapshot/mem' },
+      snapshot: { statePath: '/home/u/.firedeck/vms/src/snapshots/first/state', memPath: '/home/u/.firedeck/vms/src/snapshots/first/mem' },
     } as unknown as JailStepContext;
-    expect(jailStartArguments(ctx)).toEqual(['vm1', 900000, 900009, 'host', 2, 256, 32, 'fd1000-vm1', '/usr/local/bin/jailer', '/usr/local/bin/firecracker', '/k', '/r', '/home/u/.firedeck/vms/src/snapshot']);
+    expect(jailStartArguments(ctx)).toEqual(['vm1', 900000, 900009, 'host', 2, 256, 32, 'fd1000-vm1', '/usr/local/bin/jailer', '/usr/local/bin/firecracker', '/k', '/home/u/.firedeck/vms/src/snapshots/first']);
   });
 });

@@ -29,7 +29,9 @@ describe('firedeck-helper jail-* refuses before anything runs', () => {
     ['jail-stop with an extra argument', ['jail-stop', '1000', 'vm1', 'x'], 64],
     ['jail-stop for another user', ['jail-stop', '1001', 'vm1'], 66],
     ['jail-list with a name for a uid', ['jail-list', 'root'], 66],
-    ['jail-snapshot of a path', ['jail-snapshot', '1000', '../x'], 68],
+    ['jail-snapshot of a path', ['jail-snapshot', '1000', '../x', 'first', 'export'], 68],
+    ['jail-snapshot of a snapshot name with ..', ['jail-snapshot', '1000', 'vm1', 'a..b', 'export'], 65],
+    ['jail-snapshot of a snapshot name starting with .', ['jail-snapshot', '1000', 'vm1', '.hidden', 'prepare'], 65],
   ];
   it.each(cases)('%s', (_, args, exit) => {
     const run = runHelper(helper, args);

@@ -31,6 +31,14 @@ describe('the New microVM form', () => {
     });
   });
 
+  it('asks for the image’s size plus headroom when the disk size is left empty, and takes a typed one', () => {
+    const draft = { ...emptyVmDraft('h1'), id: 'vm-1' };
+    const image = { kernel: '/k', rootfs: '/r', rootfsBytes: 300 * 1024 * 1024 + 1 };
+    expect(requestFromDraft(draft, image)).toMatchObject({ ok: true, input: { diskMib: 301 + 1024 } });
+    expect(requestFromDraft({ ...draft, disk: ' 4096 ' }, image)).toMatchObject({ ok: true, input: { diskMib: 4096 } });
+    expect(requestFromDraft({ ...draft, disk: '2 GiB' }, image)).toEqual({ ok: false, errors: { diskMib: expect.stringContaining('MiB') } });
+  });
+
   it('refuses metadata that is not a JSON object, next to its field', () => {
     for (const mmds of ['{', '[1]', '"text"', 'null']) {
       expect(requestFromDraft({ ...emptyVmDraft('h1'), mmds }, { kernel: '/k', rootfs: '/r' })).toEqual({ ok: false, errors: { mmds: expect.stringContaining('JSON object') } });
