@@ -5,6 +5,7 @@
  */
 import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
+import { benchGuest } from './guest.bench';
 import { printTable, writeResults } from './harness';
 import { benchJail } from './jail.bench';
 import { benchMetricsHeap } from './metrics-heap.bench';
@@ -22,6 +23,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
   ['jail', benchJail],
+  ['guest', benchGuest],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],

@@ -13,8 +13,14 @@ import type { HostService, HostServiceDeps } from './hosts/host-service.js';
 import { createHostRoutes } from './hosts/routes.js';
 import { createImageService } from './images/image-service.js';
 import { createImageRoutes } from './images/routes.js';
+import { defaultSettings } from '../shared/channels/settings.js';
+import { createGuestService } from './guest/guest-service.js';
+import type { GuestAddressResolver } from './guest/guest-service.js';
+import { networkGuestAddress } from './guest/guest-address.js';
+import { createGuestRoutes } from './guest/routes.js';
 import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
+import { startNetworkRepair } from './network/network-repair.js';
 import { createNetworkRoutes } from './network/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './workspaces/routes.js';
@@ -71,6 +77,8 @@ export interface CoreOptions {
   notifier?: OsNotifier;
   /** Shows a file in the file manager (Electron: shell.showItemInFolder); browser mode has none. */
   revealPath?: (path: string) => void;
+  /** Where the host reaches a guest's sshd (default: the VM's network block, from the host). */
+  guestAddress?: GuestAddressResolver;
 }
 
 /** The backend, independent of how the renderer reaches it. */
@@ -126,13 +134,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
   });
 
-  const network = createNetworkService({ hosts });
-  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
+  const network = createNetworkService({ hosts, pool: () => settingsStore.current().networkPool ?? defaultSettings.networkPool });
+  const vms = createVmService({ hosts, events, resources, network, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
+  const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
   const metrics = createMetricsService({ hosts, events, resources, intervalMs: options.metricsIntervalMs, log });
   const notifications = createNotificationService({ events, resources, notifier: options.notifier });
+  const guest = createGuestService({ dataDir: options.dataDir, hosts, events, resources, transfers, workspaces, guestAddress: options.guestAddress ?? networkGuestAddress(network) });
 
   const handlers: Handlers = {
     ...createAppRoutes({
@@ -152,10 +162,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createVmRoutes(vms),
     ...createTransferRoutes(transfers),
     ...createImageRoutes(images),
-    ...createNetworkRoutes(network),
+    ...createNetworkRoutes(network, secrets),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
     ...createMetricsRoutes(metrics),
     ...createNotificationRoutes(notifications),
+    ...createGuestRoutes(guest),
     ...createDiagnosticsRoutes({
       log: appLog,
       info: { version: options.version, mode: options.mode, platform: options.platform ?? process.platform },
@@ -183,7 +194,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       resources.closeAll('Firedeck is shutting down');
       metrics.close();
       notifications.close();
+      guest.close();
       stopEventLog();
+      stopNetworkRepair();
       await vms.close();
       hosts.close();
     },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { diagnosticsChannels } from './channels/diagnostics.js';
+import { guestChannels } from './channels/guest.js';
 import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
 import { metricsChannels } from './channels/metrics.js';
@@ -30,6 +31,7 @@ export const channels = {
   ...metricsChannels,
   ...notificationsChannels,
   ...diagnosticsChannels,
+  ...guestChannels,
 } as const;
 
 export type Channels = typeof channels;

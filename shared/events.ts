@@ -1,8 +1,10 @@
 import type { Notice } from './channels/app.js';
+import type { GuestForward } from './channels/guest.js';
 import type { HostSummary } from './channels/hosts.js';
 import type { MetricsSampledEvent } from './channels/metrics.js';
 import type { AppNotification, TaskFinishedEvent } from './channels/notifications.js';
 import type { Settings } from './channels/settings.js';
+import type { AppErrorShape } from './errors.js';
 import type { VmSummary } from './channels/vms.js';
 import type { SetupStepState } from './channels/wizard.js';
 
@@ -30,6 +32,14 @@ export interface EventMap {
   'notifications.dismissed': { id: string };
   /** A long task (wizard run, push, sync, import) ended; emitted by the service that ran it. */
   'tasks.finished': TaskFinishedEvent;
+  /** Guest terminals (SSH shells in a guest) and commands run in a guest. */
+  'guest.terminalOutput': { sessionId: string; data: string };
+  'guest.terminalClosed': { sessionId: string; reason: string };
+  'guest.execOutput': { execId: string; stream: 'stdout' | 'stderr'; data: string };
+  /** `exitCode` null: ended by a signal, a cancel or a lost connection (`signal`, `error`). */
+  'guest.execExited': { execId: string; exitCode: number | null; signal?: string; error?: AppErrorShape };
+  /** A VM's forwarded ports changed (one was removed because the VM stopped, or its owner went). */
+  'guest.forwardsChanged': { hostId: string; id: string; forwards: GuestForward[] };
   /** A host setup step changed (status, commands, progress). */
   'wizard.stepProgressed': { hostId: string; step: SetupStepState; running: boolean };
 }

@@ -3,6 +3,7 @@ import type { JailSettings, UnjailedReason } from '../../shared/channels/jail.js
 import { defaultJailSettings } from '../../shared/channels/jail.js';
 import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { HELPER_PATH, HELPER_SHA256 } from '../network/network-helper.js';
+import type { VmNetwork } from '../network/network-service.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
@@ -23,7 +24,7 @@ export interface JailStepContext {
   /** Used by the restore variant. */
   snapshot?: { statePath: string; memPath: string };
   /** The VM's network namespace, when the network steps made one (the jail joins it). */
-  vmNetwork?: { netns: string };
+  vmNetwork?: VmNetwork;
   /** Filled by `jail.decide`. */
   jail?: { jailed: true } | { jailed: false; reason: UnjailedReason };
   /** Filled by the jailed start: the jail's uid. */
@@ -42,7 +43,7 @@ export const decideJail: Step<JailStepContext> = {
     const result = await runHostScript(
       ctx.connection,
       jailCheck,
-      [ctx.paths.dir, HELPER_PATH, HELPER_SHA256, ctx.jailerBinary ?? '', ctx.firecrackerBinary, ctx.request.network && !ctx.vmNetwork ? 'yes' : 'no'],
+      [ctx.paths.dir, HELPER_PATH, HELPER_SHA256, ctx.jailerBinary ?? '', ctx.firecrackerBinary, typeof ctx.request.network === 'object' && ctx.request.network !== null && !ctx.vmNetwork ? 'yes' : 'no'],
       { timeoutMs: 30_000 },
     );
     const verdict = parseFacts(result.output.replace(/\n/g, ' ')).get('verdict') ?? 'unknown';

@@ -1,5 +1,4 @@
 import consoleWatchSource from '../host-scripts/console-watch.sh';
-import tapEnsureSource from '../host-scripts/tap-ensure.sh';
 import vmBridgeSource from '../host-scripts/vm-bridge.sh';
 import vmDiskCreateSource from '../host-scripts/vm-disk-create.sh';
 import vmKillSource from '../host-scripts/vm-kill.sh';
@@ -55,7 +54,6 @@ export const vmBridge = hostScript({
 });
 
 /** TAP */
-export const tapEnsure = hostScript({ name: 'tap-ensure', source: tapEnsureSource, what: 'Creating the tap device', outcomes: { 10: 'needs-sudo' } });
 
 /** DIR NAME */
 export const vmSnapshotDir = hostScript({ name: 'vm-snapshot-dir', source: vmSnapshotDirSource, what: 'Creating the snapshot folder', outcomes: { 17: 'exists' } });

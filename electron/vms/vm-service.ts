@@ -7,6 +7,8 @@ import type { EventBus } from '../event-bus.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import type { HostContext, HostService } from '../hosts/host-service.js';
 import type { Caller } from '../router.js';
+import type { NetworkService } from '../network/network-service.js';
+import { vmNetworkFacts } from '../network/vm-network-facts.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { runSteps } from '../steps/step-runner.js';
 import type { Step } from '../steps/step-runner.js';
@@ -66,6 +68,8 @@ export function createVmService(deps: {
   hosts: HostService;
   events: EventBus;
   resources: ResourceRegistry;
+  /** Guest networking; without it VMs start without a network. */
+  network?: NetworkService;
   /** How long a guest gets to shut down after Ctrl+Alt+Del before it is killed. */
   stopTimeoutMs?: number;
   /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
@@ -113,6 +117,7 @@ export function createVmService(deps: {
         : {}),
       ...(found.startedAt ? { startedAt: found.startedAt } : {}),
       jail: jailFromLine(found.jail),
+      ...vmNetworkFacts(found.config, found.alive),
     };
     if (!found.alive) {
       await clients.drop({ hostId: ctx.host.id, id: found.id });
@@ -255,6 +260,7 @@ export function createVmService(deps: {
       ...(ctx.probe.jailer.path ? { jailerBinary: ctx.probe.jailer.path } : {}),
       ...(deps.jailSettings ? { jailSettings: await deps.jailSettings() } : {}),
       paths: vmPaths(ctx.probe.firedeckDir, request.id),
+      ...(deps.network ? { network: deps.network } : {}),
       openClient: () => clients.clientFor(vmHost(ctx), request.id),
       closeClient: () => clients.closeApi(vmHost(ctx), request.id),
       ...(snapshot ? { snapshot } : {}),
@@ -325,6 +331,7 @@ export function createVmService(deps: {
       await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return one(ref, ctx);
     },
     async kill(ref) {
@@ -332,6 +339,7 @@ export function createVmService(deps: {
       await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return one(ref, ctx);
     },
     async remove(ref) {
@@ -340,6 +348,7 @@ export function createVmService(deps: {
       await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'delete'], { timeoutMs: 30_000 });
       forget(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return true;
     },
     async snapshot(ref, name) {

@@ -7,16 +7,18 @@ import { decideJail, startJailedOr } from '../jail/jail-steps.js';
 import type { JailStepContext } from '../jail/jail-steps.js';
 import { beginBootTiming, putMetrics, recordBootTiming, recordRestoreTiming } from '../metrics/boot-steps.js';
 import type { BootTimingMark } from '../metrics/boot-steps.js';
+import { netUp, putNetworkInterface } from '../network/network-steps.js';
+import type { NetworkStepContext } from '../network/network-steps.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
 import { steps } from '../steps/step-runner.js';
 import { MAX_SOCKET_PATH, ROOT_DISK } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
-import { consoleWatch, tapEnsure, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
+import { consoleWatch, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
 
-/** What the boot steps read and fill. */
-export interface VmStartContext extends JailStepContext {
+/** What the boot steps read and fill (the network and jail steps' fields: see NetworkStepContext, JailStepContext). */
+export interface VmStartContext extends Omit<NetworkStepContext, 'request' | 'client' | 'snapshot'>, Omit<JailStepContext, 'request' | 'snapshot'> {
   request: VmCreateRequest;
   connection: HostConnection;
   hostArch: Arch;
@@ -106,7 +108,7 @@ export const restoreDisk: Step<VmStartContext> = {
 export const startProcess: Step<VmStartContext> = {
   name: 'host.startFirecracker',
   async run(ctx) {
-    await runHostScript(ctx.connection, vmStart, [ctx.paths.dir, ctx.firecrackerBinary, ctx.request.id], { timeoutMs: 30_000 });
+    await runHostScript(ctx.connection, vmStart, [ctx.paths.dir, ctx.firecrackerBinary, ctx.request.id, ...(ctx.launchPrefix ?? [])], { timeoutMs: 30_000 });
   },
   async undo(ctx) {
     await runHostScript(ctx.connection, vmKill, [ctx.paths.dir, 'vm'], { timeoutMs: 30_000 });
@@ -150,32 +152,12 @@ export const putMachineConfig: Step<VmStartContext> = {
 
 export const putBootSource: Step<VmStartContext> = {
   name: 'fc.putBootSource',
-  run: (ctx) => api(ctx).putBootSource({ kernel_image_path: ctx.request.kernel, boot_args: ctx.request.bootArgs }),
+  run: (ctx) => api(ctx).putBootSource({ kernel_image_path: ctx.request.kernel, boot_args: [ctx.request.bootArgs, ...(ctx.extraBootArgs ?? [])].join(' ') }),
 };
 
 export const putRootfs: Step<VmStartContext> = {
   name: 'fc.putRootDrive',
   run: (ctx) => api(ctx).putDrive({ drive_id: 'rootfs', path_on_host: ROOT_DISK, is_root_device: true, is_read_only: false }),
-};
-
-export const putNetwork: Step<VmStartContext> = {
-  name: 'fc.putNetworkInterface',
-  async run(ctx) {
-    const network = ctx.request.network;
-    if (!network) return;
-    // The tap device is created with sudo only when missing, owned by the SSH user.
-    const tap = await runHostScript(ctx.connection, tapEnsure, [network.tap], { timeoutMs: 30_000 });
-    if (tap.outcome === 'needs-sudo') {
-      throw new AppError('SUDO_REQUIRED', `The tap device ${network.tap} does not exist on ${ctx.hostName}, and creating it needs sudo without a password.`, {
-        remedy: `Create it once on the host as root (ip tuntap add dev ${network.tap} mode tap user <the SSH user>, then ip link set ${network.tap} up), or leave the network empty.`,
-      });
-    }
-    await api(ctx).putNetworkInterface({ iface_id: 'eth0', host_dev_name: network.tap, guest_mac: network.mac });
-    if (ctx.request.mmds) {
-      await api(ctx).putMmdsConfig({ network_interfaces: ['eth0'], version: 'V2' });
-      await api(ctx).putMmds(ctx.request.mmds);
-    }
-  },
 };
 
 export const instanceStart: Step<VmStartContext> = {
@@ -190,8 +172,7 @@ export const loadSnapshot: Step<VmStartContext> = {
       snapshot_path: ctx.snapshot!.statePath,
       mem_backend: { backend_type: 'File', backend_path: ctx.snapshot!.memPath },
       resume_vm: true,
-      // The tap the configuration names now (the Network issue gives each VM its own).
-      ...(ctx.request.network ? { network_overrides: [{ iface_id: 'eth0', host_dev_name: ctx.request.network.tap }] } : {}),
+      ...(ctx.networkOverrides ? { network_overrides: ctx.networkOverrides } : {}),
     }),
 };
 
@@ -202,6 +183,7 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   validateKernel,
   prepareRunDir,
   createDisk,
+  netUp,
   decideJail,
   startJailedOr(startProcess),
   watchConsoleLog,
@@ -210,7 +192,7 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   putMachineConfig,
   putBootSource,
   putRootfs,
-  putNetwork,
+  putNetworkInterface,
   instanceStart,
   recordBootTiming,
 ];
@@ -218,10 +200,10 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
 /** Restoring a snapshot into a new microVM: the boot list without configuration, loading the snapshot instead. */
 export const restoreSteps: readonly Step<VmStartContext>[] = steps.insertAfter(
   steps.insertAfter(
-  steps.remove(bootSteps, validateKernel, createDisk, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart, recordBootTiming),
-  putMetrics,
-  loadSnapshot,
-  recordRestoreTiming,
+    steps.remove(bootSteps, validateKernel, createDisk, putMachineConfig, putBootSource, putRootfs, putNetworkInterface, instanceStart, recordBootTiming),
+    putMetrics,
+    loadSnapshot,
+    recordRestoreTiming,
   ),
   prepareRunDir,
   restoreDisk,

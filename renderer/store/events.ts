@@ -29,6 +29,7 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
       if (host.connection.state === 'connected' && before !== 'connected') void store.getState().vms.load();
     }),
     api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
+    api.on('guest.forwardsChanged', ({ hostId, id, forwards }) => store.getState().guest.applyForwards({ hostId, id }, forwards)),
     api.on('metrics.sampled', (sample) => store.getState().metrics.applySample(sample)),
     api.on('notifications.raised', (n) => store.getState().notifications.applyRaised(n)),
     api.on('notifications.dismissed', ({ id }) => store.getState().notifications.applyDismissed(id)),
@@ -36,6 +37,7 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
     api.on('transfers.progressed', ({ transferId, sent, total }) => {
       store.getState().workspaces.applyProgress(transferId, sent, total);
       store.getState().images.applyProgress(transferId, sent, total);
+      store.getState().guest.applyProgress(transferId, sent, total);
     }),
     api.onStatus((status) => {
       store.getState().connection.setStatus(status);

@@ -3,9 +3,11 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FiredeckApi } from '../api';
 import { createAppSlice } from './app-slice';
 import { createConnectionSlice } from './connection-slice';
+import { createGuestSlice } from './guest-slice';
 import { createHostsSlice } from './hosts-slice';
 import { createImagesSlice } from './images-slice';
 import { createMetricsSlice } from './metrics-slice';
+import { createNetworkSlice } from './network-slice';
 import { createNotificationsSlice } from './notifications-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
@@ -24,9 +26,11 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
     return {
       app: createAppSlice(ctx),
       connection: createConnectionSlice(ctx),
+      guest: createGuestSlice(ctx),
       hosts: createHostsSlice(ctx),
       images: createImagesSlice(ctx),
       metrics: createMetricsSlice(ctx),
+      network: createNetworkSlice(ctx),
       notifications: createNotificationsSlice(ctx),
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),

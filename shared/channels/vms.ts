@@ -25,13 +25,14 @@ export const vmCreateSchema = z
     /** The VM's disk size; absent: the image's size. Larger grows the copy and its ext4. */
     diskMib: z.number().int().min(1, { message: 'A disk has at least 1 MiB.' }).max(16 * 1024 * 1024, { message: 'A disk has at most 16 TiB.' }).optional(),
     bootArgs: z.string().max(2048).default('console=ttyS0 reboot=k panic=1 pci=off'),
+    /**
+     * `default`: the VM gets its own network (NAT out through the host, an address the host
+     * reaches, DNS; see electron/network). `none`: no network device. The earlier form, a tap
+     * name and a MAC the user typed, is read as `default`: Firedeck now makes the tap itself.
+     */
     network: z
-      .object({
-        tap: z.string().regex(/^[A-Za-z0-9_-]{1,15}$/, { message: 'A tap device name has 1 to 15 letters, digits, _ or -.' }),
-        mac: z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, { message: 'A MAC address looks like 06:00:AC:10:00:02.' }),
-      })
-      .strict()
-      .optional(),
+      .union([z.enum(['default', 'none']), z.object({ tap: z.string(), mac: z.string() }).transform(() => 'default' as const)])
+      .default('default'),
     mmds: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -66,6 +67,17 @@ export interface VmSummary {
   offline?: { lastSeenAt: string; message: string; remedy?: string };
   /** Whether and how it runs under the jailer (see shared/channels/jail.ts). */
   jail?: VmJail;
+  /** A running VM's network: where the host reaches it (block .2 of the pool) and the guest's own address and MAC. */
+  network?: VmNetworkSummary;
+  /** Why a VM that asked for a network has none (e.g. no network helper on the host). */
+  networkProblem?: { message: string; remedy?: string };
+}
+
+export interface VmNetworkSummary {
+  /** The host reaches the guest here (DNAT to guestAddress inside the VM's namespace). */
+  hostAddress: string;
+  guestAddress: string;
+  mac: string;
 }
 
 const vmRef = { hostId, id: vmIdSchema };

@@ -479,6 +479,16 @@ cgroup2_root() {
   awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts
 }
 
+# tap0 of the VM's namespace made anew for OWNER:GROUP (a persistent tap opens only for its
+# owner): the jail's uid while it runs, the caller's again when it goes.
+jail_tap_owner() { # OWNER GROUP
+  failed=
+  run ip -n "$ns" link del tap0 &&
+    run ip -n "$ns" tuntap add dev tap0 mode tap user "$1" group "$2" &&
+    run ip -n "$ns" addr add "$TAP_ADDRESS" dev tap0 &&
+    run ip -n "$ns" link set tap0 up
+}
+
 jail_place() { # KIND INSIDE SOURCE, in the chroot $root
   kind=$1 inside=$2 source=$3
   check_path "$inside"
@@ -571,6 +581,12 @@ jail_teardown() {
     fi
   done <"$jail/links"
   juid=$(cat "$jail/uid" 2>/dev/null)
+  if [ -f "$jail/netns" ] && ns_exists "$ns"; then
+    # Not worth keeping the jail for: the namespace goes with the VM's network anyway.
+    kept=$failed
+    jail_tap_owner "$uid" "$gid" || log "tap0 of $ns not given back to uid $uid: $failed"
+    failed=$kept
+  fi
   cgroup_root=$(cgroup2_root)
   if [ -n "$cgroup_root" ]; then jail_remove_cgroup "$cgroup_root/firedeck/u$uid/$vmid" || failed='its cgroup stayed busy'; fi
   [ -z "$failed" ] || return 1
@@ -633,6 +649,11 @@ jail_start() {
     jail_place "$1" "$2" "$3"
     shift 3
   done
+  if [ -n "$netns_arg" ]; then
+    need ip 'install iproute2'
+    printf '%s\n' "$ns" >"$jail/netns"
+    jail_tap_owner "$juid" "$jgid" || refuse 75 "tap0 of $ns could not be given to the jail: $failed"
+  fi
   log "jail-start $vmid uid $juid gid $jgid for uid $uid"
 
   # cgroup v2 limits where the host's v2 hierarchy offers the controllers; said where it does not.

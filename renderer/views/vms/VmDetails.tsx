@@ -1,9 +1,11 @@
 import type { VmSummary } from '../../../shared/channels/vms';
+import { VmNetworkCard } from '../network/VmNetworkCard';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
 import '../../styles/vms.css';
 import { VmMetricsPanel } from '../metrics/VmMetricsPanel';
+import { GuestPanel } from '../guest/GuestPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
@@ -48,6 +50,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
         <VmFacts vm={vm} />
         <VmJail vm={vm} />
         <VmSnapshots vm={vm} />
+        <VmNetworkCard vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>
@@ -57,6 +60,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
         )}
       </div>
       {live && <VmConsole vm={vm} />}
+      {live && !vm.offline && <GuestPanel vm={vm} />}
       {live && !vm.offline && <VmMetricsPanel hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} memoryMib={vm.memoryMib} />}
     </>
   );

@@ -13,12 +13,12 @@ export interface VmDraft {
   rootfs: string;
   /** Disk size in MiB; empty: the image's size plus headroom. */
   disk: string;
-  tap: string;
-  mac: string;
+  /** On by default: the VM gets its own network (NAT, an address the host reaches, DNS). */
+  network: boolean;
   mmds: string;
 }
 
-export const emptyVmDraft = (hostId: string): VmDraft => ({ hostId, id: '', name: '', vcpus: '1', memory: '256', kernel: '', rootfs: '', disk: '', tap: '', mac: '', mmds: '' });
+export const emptyVmDraft = (hostId: string): VmDraft => ({ hostId, id: '', name: '', vcpus: '1', memory: '256', kernel: '', rootfs: '', disk: '', network: true, mmds: '' });
 
 /**
  * The images the form offers: kernels by what their header says (a kernel of the wrong
@@ -34,7 +34,7 @@ export function offeredImages(images: HostImages | undefined): { kernels: Instal
 }
 
 /** The request the draft makes, or the fields that cannot be read. The backend checks the rest. */
-export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootfs: string; rootfsBytes?: number }, mac: () => string = randomMac): { ok: true; input: VmCreateInput } | { ok: false; errors: Record<string, string> } {
+export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootfs: string; rootfsBytes?: number }): { ok: true; input: VmCreateInput } | { ok: false; errors: Record<string, string> } {
   let metadata: Record<string, unknown> | undefined;
   if (draft.mmds.trim()) {
     try {
@@ -59,14 +59,8 @@ export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootf
       kernel: chosen.kernel,
       rootfs: chosen.rootfs,
       ...(diskMib !== undefined ? { diskMib } : {}),
-      ...(draft.tap.trim() ? { network: { tap: draft.tap.trim(), mac: draft.mac.trim() || mac() } } : {}),
+      network: draft.network ? 'default' : 'none',
       ...(metadata ? { mmds: metadata } : {}),
     },
   };
-}
-
-/** A locally administered unicast MAC (first octet 06), as Firecracker's examples use. */
-export function randomMac(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(5));
-  return ['06', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }

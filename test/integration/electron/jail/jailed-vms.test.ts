@@ -18,7 +18,7 @@ import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, startTestCore } from '../../../support/test-core';
 import { HELPER_PATH, HELPER_SHA256 } from '../../../../electron/network/network-helper';
 import { jailStart } from '../../../../electron/jail/jail-scripts';
-import { jailStartArguments } from '../../../../electron/jail/jail-steps';
+import { jailStartArguments, stopJail } from '../../../../electron/jail/jail-steps';
 import type { JailStepContext } from '../../../../electron/jail/jail-steps';
 import { runHostScript } from '../../../../electron/ssh/host-script';
 import { vmPrepare } from '../../../../electron/vms/vm-scripts';
@@ -49,7 +49,9 @@ async function startCore(): Promise<{ hostId: string; plainId: string }> {
   return { hostId, plainId };
 }
 
-const create = (hostId: string, id: string, kernel = images.kernel, rootfs = images.rootfs) => t.call('vms.create', { hostId, id, vcpus: 2, memoryMib: 128, kernel, rootfs });
+// Without a network: this host shares the machine's network namespace, where the helper's net-up
+// would build real veths and NAT; the namespace a jail joins is tested on its own below.
+const create = (hostId: string, id: string, kernel = images.kernel, rootfs = images.rootfs) => t.call('vms.create', { hostId, id, vcpus: 2, memoryMib: 128, kernel, rootfs, network: 'none' });
 
 async function consoleText(hostId: string, id: string, send: string, expectText: string): Promise<string> {
   let text = '';
@@ -249,6 +251,8 @@ describe('jail options', () => {
     // Made in the host's mount namespace, as the helper's net-up makes it there (a namespace
     // handle is a bind mount, which this machine's mount namespace would not pass on).
     inHost(['ip', 'netns', 'add', netns]);
+    // tap0 as the helper's net-up makes it: the SSH user's.
+    inHost(['ip', '-n', netns, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap', 'user', String(uid)]);
     try {
       // What the boot does once the network steps made the namespace (ctx.vmNetwork): the same
       // scripts, with the namespace's name.
@@ -261,10 +265,19 @@ describe('jail options', () => {
       const pid = pidOf('net1');
       expect(statSync(`/proc/${pid}/ns/net`).ino).toBe(Number(inHost(['stat', '-L', '-c', '%i', `/run/netns/${netns}`])));
       expect((await t.call('vms.list')).find((v) => v.id === 'net1')).toMatchObject({ state: 'starting', jail: { jailed: true, netns } });
-      await t.call('vms.delete', { hostId, id: 'net1' });
+      // A persistent tap opens only for its owner: the jail's uid while the VM runs…
+      const jailUid = statusUid(pid);
+      expect(inHost(['ip', '-n', netns, '-d', 'link', 'show', 'tap0'])).toMatch(new RegExp(`tun type tap .*user ${jailUid} group ${jailUid}`));
+      // Stop and kill take the network down too; a rollback ends the jail alone, so:
+      await stopJail(connection, runDir('net1'), 'net1');
       expect(existsSync(`${JAIL_BASE}/u${uid}/firecracker/net1`)).toBe(false);
+      // …and the SSH user's again once the jail is gone.
+      expect(inHost(['ip', '-n', netns, '-d', 'link', 'show', 'tap0'])).toMatch(new RegExp(`tun type tap .*user ${user}\\b`));
+      // Delete takes the namespace away with the VM's network (the helper's net-down).
+      await t.call('vms.delete', { hostId, id: 'net1' });
+      expect(inHost(['ip', 'netns', 'list'])).not.toContain(netns);
     } finally {
-      inHost(['ip', 'netns', 'del', netns]);
+      spawnSync('nsenter', ['-t', String(jailed.pid), '-m', '--', 'ip', 'netns', 'del', netns]);
     }
   });
 });

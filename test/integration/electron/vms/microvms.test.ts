@@ -174,12 +174,12 @@ describe('the truth about microVMs', () => {
 
   it('a failing boot step names itself and undoes the steps before it', async () => {
     const hostId = await connect(host);
-    // The test user has no sudo, so the missing tap device cannot be created.
-    const failed = await failureOf(create(hostId, 'no-tap', { network: { tap: 'fdtap-missing', mac: '06:00:ac:10:00:02' } }));
-    expect(failed).toMatchObject({ code: 'SUDO_REQUIRED', details: { step: 'fc.putNetworkInterface' } });
-    expect(failed.message).toContain('fdtap-missing');
-    expect(existsSync(runDir('no-tap'))).toBe(false);
-    expect(processesOf(user, runDir('no-tap'))).toEqual([]);
+    // Firecracker cannot open a root drive that is not there: a step after the process started.
+    const failed = await failureOf(create(hostId, 'no-drive', { rootfs: '/nonexistent/rootfs.ext4' }));
+    expect(failed).toMatchObject({ details: { step: 'fc.putRootDrive' } });
+    expect(failed.message).toContain('/nonexistent/rootfs.ext4');
+    expect(existsSync(runDir('no-drive'))).toBe(false);
+    expect(processesOf(user, runDir('no-drive'))).toEqual([]);
   });
 
   it('a name or metadata with a backslash cannot forge entries in the list', async () => {
