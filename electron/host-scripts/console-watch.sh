@@ -15,7 +15,8 @@ cd -- "$dir" 2>/dev/null && [ -f console.log ] || exit 3
   while :; do
     pid=
     read -r pid 2>/dev/null < firecracker.pid
-    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    # /proc/PID, not kill -0: a jailed Firecracker runs as a uid of its own, which kill -0 refuses.
+    if [ -z "$pid" ] || [ ! -d "/proc/$pid" ]; then break; fi
     size=$(stat -c %s console.log 2>/dev/null) || break
     if [ "$size" -gt "$max" ]; then
       tail -c "$keep" console.log > console.log.1.part && mv -f console.log.1.part console.log.1

@@ -3,6 +3,8 @@ import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import { readKernelArch } from '../images/kernel-header.js';
+import { decideJail, startJailedOr } from '../jail/jail-steps.js';
+import type { JailStepContext } from '../jail/jail-steps.js';
 import { beginBootTiming, putMetrics, recordBootTiming, recordRestoreTiming } from '../metrics/boot-steps.js';
 import type { BootTimingMark } from '../metrics/boot-steps.js';
 import { netUp, putNetworkInterface } from '../network/network-steps.js';
@@ -15,8 +17,8 @@ import { MAX_SOCKET_PATH, ROOT_DISK } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
 import { consoleWatch, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
 
-/** What the boot steps read and fill (the network steps' fields: see NetworkStepContext). */
-export interface VmStartContext extends Omit<NetworkStepContext, 'request' | 'client' | 'snapshot'> {
+/** What the boot steps read and fill (the network and jail steps' fields: see NetworkStepContext, JailStepContext). */
+export interface VmStartContext extends Omit<NetworkStepContext, 'request' | 'client' | 'snapshot'>, Omit<JailStepContext, 'request' | 'snapshot'> {
   request: VmCreateRequest;
   connection: HostConnection;
   hostArch: Arch;
@@ -188,7 +190,8 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   prepareRunDir,
   createDisk,
   netUp,
-  startProcess,
+  decideJail,
+  startJailedOr(startProcess),
   watchConsoleLog,
   connectApi,
   putMetrics,
