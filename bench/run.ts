@@ -7,6 +7,7 @@ import { benchApiLatency } from './api-latency.bench';
 import { benchFsJail } from './fs-jail.bench';
 import { benchGuest } from './guest.bench';
 import { printTable, writeResults } from './harness';
+import { benchJail } from './jail.bench';
 import { benchMetricsHeap } from './metrics-heap.bench';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
@@ -21,6 +22,7 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['api', benchApiLatency],
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
+  ['jail', benchJail],
   ['guest', benchGuest],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],

@@ -13,6 +13,8 @@ export interface DiscoveredVm {
   startedAt?: string;
   lastLog?: string[];
   bridgePort?: number;
+  /** The run directory's `jail` line (see electron/jail/jail-facts.ts). */
+  jail?: string;
   /** The VM's own disk (vm-disk-create.sh): the image's SHA-256 and the disk's size. */
   disk?: { imageSha256: string; bytes: number };
 }
@@ -49,6 +51,7 @@ export function parseDiscovery(output: string): DiscoveredVm[] {
     const disk = key === 'disk' ? /^([0-9a-f]{64}) (\d{1,20})$/.exec(value) : null;
     if (disk) current.disk = { imageSha256: disk[1]!, bytes: Number(disk[2]) };
     if (key === 'bridge' && /^\d{1,5}$/.test(value)) current.bridgePort = Number(value);
+    if (key === 'jail' && value) current.jail = value;
   }
   return vms;
 }

@@ -12,6 +12,10 @@ import { vmNetworkFacts } from '../network/vm-network-facts.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { runSteps } from '../steps/step-runner.js';
 import type { Step } from '../steps/step-runner.js';
+import type { JailSettings } from '../../shared/channels/jail.js';
+import { jailFromLine } from '../jail/jail-facts.js';
+import { exportJailSnapshot, prepareJailSnapshot } from '../jail/jail-snapshots.js';
+import { stopJail } from '../jail/jail-steps.js';
 import { createVmClients } from './vm-clients.js';
 import type { VmHost } from './vm-clients.js';
 import { openConsole } from './vm-console.js';
@@ -72,6 +76,8 @@ export function createVmService(deps: {
   pollMs?: number;
   /** How long a console may go without input or output before it is closed. */
   consoleIdleMs?: number;
+  /** How VMs are jailed where the host allows it (Settings → Jail); defaults when absent. */
+  jailSettings?: () => Promise<JailSettings>;
   now?: () => Date;
 }): VmService {
   const { hosts, events } = deps;
@@ -110,6 +116,7 @@ export function createVmService(deps: {
         ? { image: { name: posix.basename(config.rootfs), path: config.rootfs, sha256: found.disk.imageSha256 }, diskBytes: found.disk.bytes }
         : {}),
       ...(found.startedAt ? { startedAt: found.startedAt } : {}),
+      jail: jailFromLine(found.jail),
       ...vmNetworkFacts(found.config, found.alive),
     };
     if (!found.alive) {
@@ -250,6 +257,8 @@ export function createVmService(deps: {
       hostName: ctx.host.label,
       availableMemoryMib: ctx.probe.memoryMiB.available,
       firecrackerBinary: ctx.probe.firecracker.path,
+      ...(ctx.probe.jailer.path ? { jailerBinary: ctx.probe.jailer.path } : {}),
+      ...(deps.jailSettings ? { jailSettings: await deps.jailSettings() } : {}),
       paths: vmPaths(ctx.probe.firedeckDir, request.id),
       ...(deps.network ? { network: deps.network } : {}),
       openClient: () => clients.clientFor(vmHost(ctx), request.id),
@@ -319,6 +328,7 @@ export function createVmService(deps: {
       // Only x86_64 guests take Ctrl+Alt+Del; on aarch64 Firecracker has no such action. Waiting
       // is done through the API, so it holds no SSH session while the guest shuts down.
       if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
       await deps.network?.down(ref.hostId, ref.id);
@@ -326,6 +336,7 @@ export function createVmService(deps: {
     },
     async kill(ref) {
       const ctx = await hosts.context(ref.hostId);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
       await deps.network?.down(ref.hostId, ref.id);
@@ -334,6 +345,7 @@ export function createVmService(deps: {
     async remove(ref) {
       const ctx = await hosts.context(ref.hostId);
       await clients.drop(ref);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'delete'], { timeoutMs: 30_000 });
       forget(ref);
       await deps.network?.down(ref.hostId, ref.id);
@@ -352,7 +364,9 @@ export function createVmService(deps: {
       let failure: unknown;
       let kib = 0;
       try {
+        await prepareJailSnapshot(ctx.connection, paths.dir, ref.id, snapshotName);
         await client.createSnapshot({ snapshot_path: `${dir}/state`, mem_file_path: `${dir}/mem` }, { timeoutMs: 120_000 });
+        await exportJailSnapshot(ctx.connection, paths.dir, ref.id, snapshotName);
         // The disk is copied while the guest is still paused, so it matches the memory just saved.
         kib = Number((await runHostScript(ctx.connection, vmSnapshotDisk, [paths.dir, snapshotName, createdAt.toISOString()], { timeoutMs: 30 * 60_000 })).output.trim());
       } catch (error) {
@@ -388,6 +402,7 @@ export function createVmService(deps: {
       const { original, snapshot } = await snapshotSource(ctx, ref, name);
       // Firecracker holds the disk open: it goes first, then the disk is replaced and the snapshot loaded.
       await clients.drop(ref);
+      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'vm'], { timeoutMs: 30_000 });
       return start({ ...original, hostId: ref.hostId, id: ref.id }, rollbackSteps, snapshot);
     },

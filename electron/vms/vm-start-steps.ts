@@ -3,6 +3,8 @@ import type { VmCreateRequest } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import { readKernelArch } from '../images/kernel-header.js';
+import { decideJail, startJailedOr } from '../jail/jail-steps.js';
+import type { JailStepContext } from '../jail/jail-steps.js';
 import { beginBootTiming, putMetrics, recordBootTiming, recordRestoreTiming } from '../metrics/boot-steps.js';
 import type { BootTimingMark } from '../metrics/boot-steps.js';
 import { netUp, putNetworkInterface } from '../network/network-steps.js';
@@ -15,8 +17,8 @@ import { MAX_SOCKET_PATH, ROOT_DISK } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
 import { consoleWatch, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
 
-/** What the boot steps read and fill (the network steps' fields: see NetworkStepContext). */
-export interface VmStartContext extends Omit<NetworkStepContext, 'request' | 'client' | 'snapshot'> {
+/** What the boot steps read and fill (the network and jail steps' fields: see NetworkStepContext, JailStepContext). */
+export interface VmStartContext extends Omit<NetworkStepContext, 'request' | 'client' | 'snapshot'>, Omit<JailStepContext, 'request' | 'snapshot'> {
   request: VmCreateRequest;
   connection: HostConnection;
   hostArch: Arch;
@@ -85,7 +87,13 @@ export const createDisk: Step<VmStartContext> = {
   async run(ctx) {
     const bytes = (ctx.request.diskMib ?? 0) * 1024 * 1024;
     // Copying (and checking) a large image takes a while where the filesystem cannot reflink.
-    const made = await runHostScript(ctx.connection, vmDiskCreate, [ctx.paths.dir, ctx.request.rootfs, bytes], { timeoutMs: 30 * 60_000 });
+    const made = await runHostScript(ctx.connection, vmDiskCreate, [ctx.paths.dir, ctx.request.rootfs, bytes], { timeoutMs: 30 * 60_000 }).catch((error: unknown) => {
+      // The script's named exit knows no path; the user needs to know which image is missing.
+      if (error instanceof AppError && error.code === 'NOT_FOUND') {
+        throw new AppError('NOT_FOUND', `The root filesystem image ${ctx.request.rootfs} cannot be read on ${ctx.hostName}.`, { remedy: error.remedy });
+      }
+      throw error;
+    });
     const [sha256, size] = made.output.trim().split(' ');
     return `${ROOT_DISK}: ${Math.ceil(Number(size) / 1024 ** 2)} MiB, image SHA-256 ${sha256?.slice(0, 12) ?? '?'}…`;
   },
@@ -182,7 +190,8 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   prepareRunDir,
   createDisk,
   netUp,
-  startProcess,
+  decideJail,
+  startJailedOr(startProcess),
   watchConsoleLog,
   connectApi,
   putMetrics,

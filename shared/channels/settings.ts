@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultJailSettings, jailSettingsSchema } from './jail.js';
 import { channel } from '../channel.js';
 
 /**
@@ -68,6 +69,8 @@ export const settingsSchema = z.object({
   imageBaseUrl: httpUrl('Image catalog URL'),
   /** The Firecracker version the setup wizard installs. */
   firecrackerVersion: firecrackerVersionSchema,
+  /** How microVMs are jailed where the privileged helper is installed. */
+  jail: jailSettingsSchema,
   /**
    * Where the hosts' VM networks take their addresses from, in /30 blocks (one per microVM):
    * a private IPv4 network from /12 to /30. The backend refuses, at each VM start, a pool that
@@ -85,6 +88,7 @@ export const defaultSettings: Settings = {
   firecrackerReleaseBaseUrl: 'https://github.com/firecracker-microvm/firecracker/releases/download',
   imageBaseUrl: 'https://s3.amazonaws.com/spec.ccfc.min',
   firecrackerVersion: 'v1.12.0',
+  jail: defaultJailSettings,
   networkPool: '10.231.0.0/16',
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../channel.js';
 import { vmIdSchema } from '../ids.js';
+import type { VmJail } from './jail.js';
 
 const hostId = z.string().uuid({ message: 'Unknown host id.' });
 const hostPath = z
@@ -64,6 +65,8 @@ export interface VmSummary {
    * seen at `lastSeenAt`, nothing can be done to the VM, and `message`/`remedy` say why.
    */
   offline?: { lastSeenAt: string; message: string; remedy?: string };
+  /** Whether and how it runs under the jailer (see shared/channels/jail.ts). */
+  jail?: VmJail;
   /** A running VM's network: where the host reaches it (block .2 of the pool) and the guest's own address and MAC. */
   network?: VmNetworkSummary;
   /** Why a VM that asked for a network has none (e.g. no network helper on the host). */

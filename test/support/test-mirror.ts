@@ -1,6 +1,6 @@
 /**
  * A local stand-in for GitHub releases and the Firecracker CI image bucket: release tarballs for
- * both architectures (holding the emulator as `firecracker`), their `.sha256.txt`, a tampered
+ * both architectures (holding the emulator as `firecracker` and the jailer stand-in as `jailer`), their `.sha256.txt`, a tampered
  * release, and an S3-style listing of small generated kernels and squashfs root filesystems.
  * With `realGuest`, the x86_64 listing also has a real guest (see real-guest.ts), built or taken
  * from the machine's cache first: only suites that ask for it pay for it.
@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installJailerStandIn } from './jailer/jailer-stand-in';
 import { ensureRealGuest } from './real-guest';
 import { arm64KernelHeader, emulatorPath, x86KernelHeader } from './vm-fixtures';
 
@@ -50,7 +51,8 @@ export async function startTestMirror(options: TestMirrorOptions = {}): Promise<
       const release = join(work, `release-${version}-${arch}`);
       await mkdir(release, { recursive: true });
       await copyFile(emulatorPath, join(release, `firecracker-${version}-${arch}`));
-      await writeFile(join(release, `jailer-${version}-${arch}`), `#!/bin/sh\necho "Jailer ${version}"\n`);
+      // The jailer stand-in (a test double, see test/support/jailer/jailer.sh), as a release holds the jailer.
+      await installJailerStandIn(join(release, `jailer-${version}-${arch}`), version);
       await chmod(join(release, `firecracker-${version}-${arch}`), 0o755);
       await chmod(join(release, `jailer-${version}-${arch}`), 0o755);
       const name = `firecracker-${version}-${arch}.tgz`;

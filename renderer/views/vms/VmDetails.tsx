@@ -9,6 +9,7 @@ import { GuestPanel } from '../guest/GuestPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
+import { VmJail } from './VmJail';
 import { VmSnapshots } from './VmSnapshots';
 import { VmStateBadge } from './VmStateBadge';
 import { useNow } from './use-now';
@@ -47,6 +48,7 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
+        <VmJail vm={vm} />
         <VmSnapshots vm={vm} />
         <VmNetworkCard vm={vm} />
         {vm.state === 'exited' && (

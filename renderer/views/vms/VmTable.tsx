@@ -8,6 +8,7 @@ import { VmSparklines } from '../metrics/VmSparklines';
 import { formatSize } from '../../format';
 import { VmActions } from './VmActions';
 import { VmStatus } from './VmStatus';
+import { JailBadge } from './VmJail';
 import { useNow } from './use-now';
 
 /** The list of microVMs: one row each, named by its id. */
@@ -30,6 +31,7 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     },
     { header: 'Host', cell: (vm) => hostLabels[vm.hostId]?.label ?? '—' },
     { header: 'State', cell: (vm) => <VmStatus vm={vm} now={now} /> },
+    { header: 'Jail', cell: (vm) => <JailBadge jail={vm.jail} /> },
     { header: 'vCPUs', cell: (vm) => vm.vcpus },
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
     // A VM that is only last seen has no uptime anyone knows.
