@@ -13,7 +13,7 @@ import { HELPER_PATH, sudoersPath } from './network-helper.js';
  * message names the host and the user whose sudoers rule is meant.
  */
 export function networkScripts(host: string, user: string) {
-  const reinstall = 'Reinstall the network helper from Firedeck (Hosts → this host → Network helper → Install), which needs sudo once.';
+  const reinstall = 'Reinstall the network helper from Firedeck (Hosts → this host → Set up host → Network helper → Install), which needs sudo once.';
   const helperSaid = (fallback: string) => (p: { stderr: string }) => p.stderr.split('\n').find((l) => l.startsWith('firedeck-helper: '))?.slice(17) ?? fallback;
 
   /** Exits of the wrapper scripts that check the helper before using it (net-state, net-up, net-down). */
@@ -21,13 +21,13 @@ export function networkScripts(host: string, user: string) {
     40: {
       code: 'HELPER_MISSING',
       message: `The Firedeck network helper is not installed on ${host}, so microVMs there get no network.`,
-      remedy: 'Install it once from Firedeck (Hosts → this host → Network helper → Install); it needs sudo for that one time. MicroVMs still start without a network meanwhile.',
+      remedy: 'Install it once from Firedeck (Hosts → this host → Set up host → Network helper → Install); it needs sudo for that one time. MicroVMs still start without a network meanwhile.',
     },
     41: {
       code: 'HELPER_TAMPERED',
       message: (p) =>
         `TAMPERED: the network helper on ${host} (${HELPER_PATH}) is not the file Firedeck installed: its SHA-256 is ${/sha256=(\w*)/.exec(p.output)?.[1] || 'unreadable'}. Firedeck will not run it.`,
-      remedy: `Only root can change that file: if you did not, find out who did. Then reinstall the helper from Firedeck (Hosts → this host → Network helper → Install), which puts the shipped text back, or uninstall it.`,
+      remedy: `Only root can change that file: if you did not, find out who did. Then reinstall the helper from Firedeck (Hosts → this host → Set up host → Network helper → Install), which puts the shipped text back, or uninstall it.`,
     },
     42: {
       code: 'HELPER_TAMPERED',

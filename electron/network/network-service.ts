@@ -103,7 +103,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     const fact = (key: string) => facts.get(key)?.at(-1);
     const base = { hostId, path: HELPER_PATH, sudoersPath: sudoersPath(host.user), sudoersInstalled: fact('sudoers') === 'yes' };
     const problem = (code: AppErrorShape['code'], message: string, remedy: string): NetworkHelperStatus => ({ ...base, installed: fact('installed') === 'yes', verified: false, problem: { code, message, remedy } });
-    const install = 'Install it from Firedeck (Hosts → this host → Network helper → Install); it needs sudo once.';
+    const install = 'Install it from Firedeck (Hosts → this host → Set up host → Network helper → Install); it needs sudo once.';
     if (fact('installed') !== 'yes') {
       return problem('HELPER_MISSING', `The network helper is not installed on ${connection.name}, so microVMs there start without a network.`, install);
     }

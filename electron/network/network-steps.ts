@@ -95,7 +95,7 @@ export const netUp: Step<NetworkStepContext> = {
       if (!(error instanceof AppError) || error.code !== 'HELPER_MISSING') throw error;
       if (ctx.snapshot) {
         throw new AppError('HELPER_MISSING', `The snapshot has a network device, and ${ctx.hostName} has no network helper to give the restored microVM a network: it cannot be restored without one.`, {
-          remedy: error.remedy ?? 'Install the network helper (Hosts → this host → Network helper).',
+          remedy: error.remedy ?? 'Install the network helper (Hosts → this host → Set up host → Network helper).',
         });
       }
       ctx.networkProblem = { code: error.code, message: `Started without a network: ${error.message}`, ...(error.remedy ? { remedy: error.remedy } : {}) };

@@ -4,6 +4,7 @@ import { useAppStore } from '../store/context';
 import { AboutCard } from './settings/AboutCard';
 import { AppearanceCard } from './settings/AppearanceCard';
 import { DownloadsForm } from './settings/DownloadsForm';
+import { NetworkPoolForm } from './network/NetworkPoolForm';
 
 export function SettingsView() {
   const value = useAppStore((s) => s.settings.value);
@@ -14,6 +15,7 @@ export function SettingsView() {
         <div className="settings">
           <AppearanceCard theme={value.theme} />
           <DownloadsForm settings={value} />
+          <NetworkPoolForm pool={value.networkPool} />
           <DiagnosticsCard />
           <AboutCard />
         </div>

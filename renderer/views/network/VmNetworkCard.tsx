@@ -6,7 +6,7 @@ export function VmNetworkCard({ vm }: { vm: VmSummary }) {
   if (!vm.network && !vm.networkProblem) return null;
   return (
     <section className="card" aria-labelledby={`vm-network-${vm.id}`}>
-      <h2 id={`vm-network-${vm.id}`}>Network</h2>
+      <h2 id={`vm-network-${vm.id}`}>Guest network</h2>
       {vm.network ? (
         <dl className="facts">
           <dt>Host reaches it at</dt>

@@ -3,6 +3,7 @@ import { Field } from '../../components/Field';
 import { useAppStore } from '../../store/context';
 import type { Draft } from '../../components/use-draft';
 import type { VmDraft } from './vm-draft';
+import '../../styles/network.css';
 
 /**
  * The network choice (on by default: NAT out through the host, an address the host reaches, DNS)
@@ -19,12 +20,16 @@ export function VmNetworkFields({ draft, errors }: { draft: Draft<VmDraft>; erro
   const problem = draft.value.network && status && !status.verified ? status.problem : undefined;
   return (
     <>
-      <Field label="Network" hint="Outbound through the host, DNS from the host’s resolvers, and an address the host reaches. Nothing beyond the host reaches the microVM." error={errors.network}>
+      <div className="vm-network-choice">
         <label className="checkbox">
-          <input type="checkbox" checked={draft.value.network} onChange={(event) => draft.set('network', event.target.checked)} />
+          <input type="checkbox" checked={draft.value.network} onChange={(event) => draft.set('network', event.target.checked)} aria-describedby="vm-network-hint" />
           Give the microVM a network
         </label>
-      </Field>
+        <p id="vm-network-hint" className="field-hint">
+          Outbound through the host, DNS from the host’s resolvers, and an address the host reaches. Nothing beyond the host reaches the microVM.
+        </p>
+        {errors.network && <p className="field-error">{errors.network}</p>}
+      </div>
       {problem && (
         <p className="field-hint network-warning" role="note">
           <strong>This host would start it without a network:</strong> {problem.message} {problem.remedy}

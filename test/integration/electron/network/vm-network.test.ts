@@ -104,20 +104,12 @@ async function createVm(id: string): Promise<{ vm: VmSummary; stepMs: Record<str
   });
   const began = performance.now();
   try {
-    const vm = await t.call('vms.create', { hostId, id, vcpus: 1, memoryMib: 256, kernel, rootfs: await diskFor(id) });
+    const vm = await t.call('vms.create', { hostId, id, vcpus: 1, memoryMib: 256, kernel, rootfs });
     stepMs.total = Math.round(performance.now() - began);
     return { vm, stepMs };
   } finally {
     stop();
   }
-}
-
-/** Each VM gets its own copy of the guest disk (as the app's images do). */
-async function diskFor(id: string): Promise<string> {
-  const path = `/home/${user}/.firedeck/images/x86_64/rootfs-${id}.ext4`;
-  execFileSync('cp', ['--sparse=always', rootfs, path]);
-  execFileSync('chown', [`${user}:${user}`, path]);
-  return path;
 }
 
 beforeAll(async () => {
