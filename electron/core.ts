@@ -13,12 +13,14 @@ import type { HostService, HostServiceDeps } from './hosts/host-service.js';
 import { createHostRoutes } from './hosts/routes.js';
 import { createImageService } from './images/image-service.js';
 import { createImageRoutes } from './images/routes.js';
+import { defaultSettings } from '../shared/channels/settings.js';
 import { createGuestService } from './guest/guest-service.js';
 import type { GuestAddressResolver } from './guest/guest-service.js';
 import { networkGuestAddress } from './guest/guest-address.js';
 import { createGuestRoutes } from './guest/routes.js';
 import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
+import { startNetworkRepair } from './network/network-repair.js';
 import { createNetworkRoutes } from './network/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './workspaces/routes.js';
@@ -132,8 +134,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
   });
 
-  const network = createNetworkService({ hosts });
-  const vms = createVmService({ hosts, events, resources, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
+  const network = createNetworkService({ hosts, pool: () => settingsStore.current().networkPool ?? defaultSettings.networkPool });
+  const vms = createVmService({ hosts, events, resources, network, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs });
+  const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
@@ -159,7 +162,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createVmRoutes(vms),
     ...createTransferRoutes(transfers),
     ...createImageRoutes(images),
-    ...createNetworkRoutes(network),
+    ...createNetworkRoutes(network, secrets),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
     ...createMetricsRoutes(metrics),
     ...createNotificationRoutes(notifications),
@@ -193,6 +196,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       notifications.close();
       guest.close();
       stopEventLog();
+      stopNetworkRepair();
       await vms.close();
       hosts.close();
     },

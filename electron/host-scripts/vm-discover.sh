@@ -1,6 +1,7 @@
 # vm-discover.sh VMS_DIR — one record per microVM run directory under VMS_DIR:
 #   @vm ID / alive yes|no / log BASE64 (dead VMs: the end of the console log) / stopped yes /
-#   config JSON (the first line of config.json) / bridge PORT
+#   config JSON (the first line of config.json) / bridge PORT / disk SHA256 BYTES (the VM's own
+#   disk: its image's checksum and its size; absent for VMs that boot their image)
 # A process counts as the VM's Firecracker only while its cwd is the run directory (a reused pid
 # is not). Data is printed with printf '%s', never echo (dash's echo turns a `\n` inside a VM name
 # into a newline, which could forge a record), and a directory whose name is not a valid VM id is
@@ -23,12 +24,16 @@ for d in "$vms"/*/; do
     printf 'alive yes\n'
   else
     printf 'alive no\n'
-    printf 'log %s\n' "$(tail -n 15 "$d/console.log" 2>/dev/null | base64 | tr -d '\n')"
+    # The end may straddle a rotation (console-watch.sh): the kept part comes first.
+    printf 'log %s\n' "$(cat "$d/console.log.1" "$d/console.log" 2>/dev/null | tail -n 15 | base64 | tr -d '\n')"
   fi
   if [ -e "$d/stopped" ]; then printf 'stopped yes\n'; fi
   config=
   read -r config 2>/dev/null < "$d/config.json"
   printf 'config %s\n' "$config"
+  disk=
+  read -r disk 2>/dev/null < "$d/disk"
+  [ -z "$disk" ] || printf 'disk %s\n' "$disk"
   port=
   read -r port 2>/dev/null < "$d/bridge.port"
   printf 'bridge %s\n' "$port"

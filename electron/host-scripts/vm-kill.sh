@@ -1,7 +1,8 @@
 # vm-kill.sh DIR WHAT — ends processes of the run directory DIR. WHAT is `bridge` (its LAN socat
 # bridge only), `vm` (Firecracker and the bridge), `stop` (both, then the `stopped` marker) or
-# `delete` (both, then the directory). The boot-timing watcher goes with Firecracker. A pid counts only while the process's working directory is
-# DIR (both are started there), so a pid reused by another process is never killed. Both lead a
+# `delete` (both, then the directory); the boot-timing and console-log watchers go with
+# Firecracker. A pid counts only while the process's working directory is DIR (all are started
+# there), so a pid reused by another process is never killed. Firecracker and the bridge lead a
 # session of their own (setsid), so their whole process group goes: socat's forked children
 # serving open connections too.
 # Exits: 2 WHAT is none of these.
@@ -9,7 +10,8 @@ set -u
 dir=$1 what=$2
 case $what in
   bridge) files=bridge.pid ;;
-  vm | stop | delete) files='firecracker.pid bridge.pid boot-watch.pid' ;;
+  # The boot-timing (boot-login-watch.sh) and console-log (console-watch.sh) watchers go with Firecracker.
+  vm | stop | delete) files='firecracker.pid bridge.pid boot-watch.pid console-watch.pid' ;;
   *) exit 2 ;;
 esac
 for f in $files; do

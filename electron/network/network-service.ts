@@ -1,4 +1,4 @@
-import type { HostNetworks, NetworkHelperStatus, NetworkHelperText, VmNetworkEntry } from '../../shared/channels/network.js';
+import type { HostNetworks, NetworkHelperStatus, NetworkHelperText, PoolCheck, VmNetworkEntry } from '../../shared/channels/network.js';
 import type { AppErrorShape } from '../../shared/errors.js';
 import { AppError } from '../app-error.js';
 import type { HostService } from '../hosts/host-service.js';
@@ -15,6 +15,8 @@ import { keyValues, networkScripts, parseVmLine } from './network-scripts.js';
 /** A VM's network once it is up: what VM boot puts into Firecracker's config and boot args. */
 export interface VmNetwork {
   vmId: string;
+  /** The SSH user's uid on the host (the helper's net-exec takes it). */
+  uid: number;
   /** The VM's network namespace (fd<uid>-<vmId>); Firecracker must run inside it. */
   netns: string;
   index: number;
@@ -52,6 +54,8 @@ export interface NetworkService {
   list(hostId: string): Promise<HostNetworks>;
   /** Removes the networks of VMs not in `liveVmIds` (after a crash or a reboot); re-creates nothing. */
   repair(hostId: string, liveVmIds: readonly string[]): Promise<RepairReport>;
+  /** Whether `pool` is usable and which routes of the connected hosts (with the helper) it overlaps. */
+  checkPool(pool: string): Promise<PoolCheck>;
 }
 
 export interface NetworkServiceDeps {
@@ -164,9 +168,9 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     }
   }
 
-  function describe(vmId: string, netns: string, pool: AddressPool, index: number, dns: string[]): VmNetwork {
+  function describe(vmId: string, uid: number, netns: string, pool: AddressPool, index: number, dns: string[]): VmNetwork {
     const block = blockAddresses(pool, index);
-    return { vmId, netns, index, hostAddress: block.vmAddress, hostVethAddress: block.hostVethAddress, guestAddress: GUEST_ADDRESS, tap: TAP_NAME, mac: GUEST_MAC, dns, bootArgs: kernelIpArgument(dns) };
+    return { vmId, uid, netns, index, hostAddress: block.vmAddress, hostVethAddress: block.hostVethAddress, guestAddress: GUEST_ADDRESS, tap: TAP_NAME, mac: GUEST_MAC, dns, bootArgs: kernelIpArgument(dns) };
   }
 
   async function down(hostId: string, vmId: string): Promise<{ removed: boolean }> {
@@ -183,7 +187,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       checkPool(pool, state, connection.name);
       const existing = state.entries.find((e) => e.vmId === vmId);
       if (existing?.complete && existing.index !== null && existing.index < pool.capacity) {
-        return describe(vmId, existing.netns, pool, existing.index, state.dns);
+        return describe(vmId, state.uid, existing.netns, pool, existing.index, state.dns);
       }
       // Half of a network (a crash mid-way, or a pool changed since): take it down and build anew.
       if (existing) await down(hostId, vmId);
@@ -196,7 +200,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       const result = await runHostScript(connection, scripts.up, [HELPER_PATH, HELPER_SHA256, vmId, index, pool.cidr], { timeoutMs });
       if (result.outcome === 'ok') {
         const netns = keyValues(result.output).get('netns')?.at(-1) ?? `fd${state.uid}-${vmId}`;
-        return describe(vmId, netns, pool, index, state.dns);
+        return describe(vmId, state.uid, netns, pool, index, state.dns);
       }
       // Another user (or a network left by a VM still running) took the block, or this VM's
       // network appeared meanwhile: read the host again.
@@ -245,6 +249,22 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       if (!helper.verified) return empty;
       const state = await readState(hostId);
       return { ...empty, used: state.used.size, poolConflicts: poolConflicts(pool, parseRoutes(state.routes)), dns: state.dns, networks: state.entries };
+    },
+    async checkPool(cidr) {
+      let pool: AddressPool;
+      try {
+        pool = parsePool(cidr);
+      } catch (error) {
+        return { pool: cidr, invalid: (error as Error).message, conflicts: [] };
+      }
+      const connected = deps.hosts.list().filter((h) => h.connection.state === 'connected');
+      const conflicts = await Promise.all(
+        connected.map(async (host) => {
+          const state = await readState(host.id).catch(() => null);
+          return { hostId: host.id, label: host.label, routes: state ? poolConflicts(pool, parseRoutes(state.routes)) : [] };
+        }),
+      );
+      return { pool: pool.cidr, capacity: pool.capacity, conflicts: conflicts.filter((c) => c.routes.length > 0) };
     },
     repair: (hostId, liveVmIds) =>
       serial(hostId, async () => {

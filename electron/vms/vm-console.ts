@@ -52,7 +52,20 @@ export async function openConsole(connection: HostConnection, paths: VmPaths, ha
       return;
     }
     channel = opened;
-    opened.on('data', (chunk: Buffer) => {
+    // The stream starts with `@from N` (vm-console.sh): where it really starts in the VM's console
+    // bytes, past where it was asked when that part of the log was rotated away.
+    let header: Buffer | undefined = Buffer.alloc(0);
+    opened.on('data', (data: Buffer) => {
+      let chunk = data;
+      if (header) {
+        header = Buffer.concat([header, chunk]);
+        const end = header.indexOf(0x0a);
+        if (end === -1) return;
+        const from = /^@from (\d+)$/.exec(header.subarray(0, end).toString('latin1'));
+        if (from) delivered = Number(from[1]) - 1;
+        chunk = header.subarray(end + 1);
+        header = undefined;
+      }
       delivered += chunk.length;
       const text = decoder.write(chunk);
       if (text) handlers.onData(text);

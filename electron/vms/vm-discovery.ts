@@ -13,6 +13,8 @@ export interface DiscoveredVm {
   startedAt?: string;
   lastLog?: string[];
   bridgePort?: number;
+  /** The VM's own disk (vm-disk-create.sh): the image's SHA-256 and the disk's size. */
+  disk?: { imageSha256: string; bytes: number };
 }
 
 /**
@@ -44,6 +46,8 @@ export function parseDiscovery(output: string): DiscoveredVm[] {
       }
     }
     if (key === 'log' && value) current.lastLog = Buffer.from(value, 'base64').toString('utf8').split('\n').filter((l) => l !== '');
+    const disk = key === 'disk' ? /^([0-9a-f]{64}) (\d{1,20})$/.exec(value) : null;
+    if (disk) current.disk = { imageSha256: disk[1]!, bytes: Number(disk[2]) };
     if (key === 'bridge' && /^\d{1,5}$/.test(value)) current.bridgePort = Number(value);
   }
   return vms;

@@ -13,8 +13,17 @@ export interface VmPaths {
   fifo: string;
   pid: string;
   config: string;
-  snapshotDir: string;
+  /** The folder of named snapshots: `snapshots/NAME/{state,mem,rootfs.ext4,disk,info}`. */
+  snapshotsDir: string;
+  /** The VM's own root disk, a copy of its image. */
+  disk: string;
 }
+
+/**
+ * The root drive as Firecracker is given it: relative to the run directory, Firecracker's cwd, so
+ * a snapshot (which records the path) restored into another run directory opens that one's disk.
+ */
+export const ROOT_DISK = 'rootfs.ext4';
 
 /** Unix socket paths are limited to 108 bytes including the terminating NUL. */
 export const MAX_SOCKET_PATH = 107;
@@ -32,6 +41,7 @@ export function vmPaths(firedeckDir: string, id: string): VmPaths {
     fifo: `${dir}/console.in`,
     pid: `${dir}/firecracker.pid`,
     config: `${dir}/config.json`,
-    snapshotDir: `${dir}/snapshot`,
+    snapshotsDir: `${dir}/snapshots`,
+    disk: `${dir}/${ROOT_DISK}`,
   };
 }

@@ -1,13 +1,17 @@
+import { posix } from 'node:path';
 import type { HostSummary } from '../../shared/channels/hosts.js';
-import type { VmCreateRequest, VmSummary } from '../../shared/channels/vms.js';
+import type { VmCreateRequest, VmSnapshot, VmSummary } from '../../shared/channels/vms.js';
 import { AppError } from '../app-error.js';
 import type { ResourceHandle, ResourceRegistry } from '../app/resources.js';
 import type { EventBus } from '../event-bus.js';
 import type { FirecrackerClient } from '../firecracker/client.js';
 import type { HostContext, HostService } from '../hosts/host-service.js';
 import type { Caller } from '../router.js';
+import type { NetworkService } from '../network/network-service.js';
+import { vmNetworkFacts } from '../network/vm-network-facts.js';
 import { runHostScript } from '../ssh/host-script.js';
 import { runSteps } from '../steps/step-runner.js';
+import type { Step } from '../steps/step-runner.js';
 import { createVmClients } from './vm-clients.js';
 import type { VmHost } from './vm-clients.js';
 import { openConsole } from './vm-console.js';
@@ -15,8 +19,8 @@ import type { ConsoleSession } from './vm-console.js';
 import { parseDiscovery, vmDiscover } from './vm-discovery.js';
 import type { DiscoveredVm } from './vm-discovery.js';
 import { vmPaths, vmsDir } from './vm-paths.js';
-import { vmKill, vmSnapshotDir, vmSnapshotSource } from './vm-scripts.js';
-import { bootSteps, restoreSteps } from './vm-start-steps.js';
+import { vmKill, vmSnapshotDelete, vmSnapshotDir, vmSnapshotDisk, vmSnapshotSource, vmSnapshotsList } from './vm-scripts.js';
+import { bootSteps, restoreSteps, rollbackSteps } from './vm-start-steps.js';
 import type { VmStartContext } from './vm-start-steps.js';
 
 export interface VmRef {
@@ -33,8 +37,14 @@ export interface VmService {
   stop(ref: VmRef): Promise<VmSummary>;
   kill(ref: VmRef): Promise<VmSummary>;
   remove(ref: VmRef): Promise<boolean>;
-  snapshot(ref: VmRef): Promise<{ snapshotDir: string }>;
-  restore(ref: VmRef, newId: string): Promise<VmSummary>;
+  /** Snapshot `name` (default: from the time) of a running or paused VM, which is left as it was. */
+  snapshot(ref: VmRef, name?: string): Promise<{ snapshotDir: string; snapshot: VmSnapshot }>;
+  snapshots(ref: VmRef): Promise<VmSnapshot[]>;
+  snapshotDelete(ref: VmRef, name: string): Promise<boolean>;
+  /** A new VM from snapshot `name` (default: the newest), with its own copy of the snapshot's disk. */
+  restore(ref: VmRef, newId: string, name?: string): Promise<VmSummary>;
+  /** The VM's disk and memory replaced by snapshot `name`'s, in its own run directory. */
+  rollback(ref: VmRef, name: string): Promise<VmSummary>;
   getConfig(ref: VmRef): Promise<Record<string, unknown>>;
   /** Opens a console owned by `caller`: it closes when the caller's window goes away. */
   consoleOpen(ref: VmRef, caller: Caller): Promise<{ sessionId: string }>;
@@ -54,6 +64,8 @@ export function createVmService(deps: {
   hosts: HostService;
   events: EventBus;
   resources: ResourceRegistry;
+  /** Guest networking; without it VMs start without a network. */
+  network?: NetworkService;
   /** How long a guest gets to shut down after Ctrl+Alt+Del before it is killed. */
   stopTimeoutMs?: number;
   /** How often the list is refreshed from the hosts while any is connected; 0 turns polling off. */
@@ -94,7 +106,11 @@ export function createVmService(deps: {
       memoryMib: typeof config.memoryMib === 'number' ? config.memoryMib : 0,
       kernel: typeof config.kernel === 'string' ? config.kernel : '',
       rootfs: typeof config.rootfs === 'string' ? config.rootfs : '',
+      ...(found.disk && typeof config.rootfs === 'string'
+        ? { image: { name: posix.basename(config.rootfs), path: config.rootfs, sha256: found.disk.imageSha256 }, diskBytes: found.disk.bytes }
+        : {}),
       ...(found.startedAt ? { startedAt: found.startedAt } : {}),
+      ...vmNetworkFacts(found.config, found.alive),
     };
     if (!found.alive) {
       await clients.drop({ hostId: ctx.host.id, id: found.id });
@@ -222,7 +238,7 @@ export function createVmService(deps: {
     }
   }
 
-  async function start(request: VmCreateRequest, variant: typeof bootSteps, snapshot?: VmStartContext['snapshot']): Promise<VmSummary> {
+  async function start(request: VmCreateRequest, variant: readonly Step<VmStartContext>[], snapshot?: VmStartContext['snapshot']): Promise<VmSummary> {
     const ctx = await hosts.context(request.hostId);
     if (!ctx.probe.firecracker.present || !ctx.probe.firecracker.path) {
       throw new AppError('FIRECRACKER_MISSING', `Firecracker is not installed on ${ctx.host.label}.`, { remedy: 'Run the host setup wizard to install it.' });
@@ -235,12 +251,41 @@ export function createVmService(deps: {
       availableMemoryMib: ctx.probe.memoryMiB.available,
       firecrackerBinary: ctx.probe.firecracker.path,
       paths: vmPaths(ctx.probe.firedeckDir, request.id),
+      ...(deps.network ? { network: deps.network } : {}),
       openClient: () => clients.clientFor(vmHost(ctx), request.id),
       closeClient: () => clients.closeApi(vmHost(ctx), request.id),
       ...(snapshot ? { snapshot } : {}),
     };
     await runSteps(variant, context, (step, status) => events.emit('vms.stepProgressed', { hostId: request.hostId, id: request.id, step: step.name, status }));
     return one(request, ctx);
+  }
+
+  async function listSnapshots(ctx: HostContext, id: string): Promise<VmSnapshot[]> {
+    const listed = await runHostScript(ctx.connection, vmSnapshotsList, [dirOf(ctx, id)], { timeoutMs: 30_000 });
+    return listed.output
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter((fields) => fields.length === 4)
+      .map(([name, createdAt, kib, disk]) => ({ name: name!, createdAt: createdAt!, sizeBytes: Number(kib) * 1024, hasDisk: disk === 'yes' }))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** The configuration the VM was made with, read beside its snapshot `name`. */
+  async function snapshotSource(ctx: HostContext, ref: VmRef, name: string | undefined): Promise<{ original: VmCreateRequest; snapshot: NonNullable<VmStartContext['snapshot']> }> {
+    const chosen = name ?? (await listSnapshots(ctx, ref.id))[0]?.name;
+    if (!chosen) throw new AppError('NOT_FOUND', `${ref.id} has no snapshot yet.`, { remedy: 'Create a snapshot of it first.' });
+    const source = vmPaths(ctx.probe.firedeckDir, ref.id);
+    const read = await runHostScript(ctx.connection, vmSnapshotSource, [source.dir, chosen], { timeoutMs: 15_000 });
+    if (read.outcome === 'no-snapshot') throw new AppError('NOT_FOUND', `${ref.id} has no snapshot named ${chosen}.`, { remedy: 'Refresh its page: the snapshot may have been deleted.' });
+    let original: VmCreateRequest | undefined;
+    try {
+      original = read.outcome === 'ok' ? (JSON.parse(read.output) as VmCreateRequest) : undefined;
+    } catch {
+      // handled below
+    }
+    if (!original) throw new AppError('NOT_FOUND', `${ref.id} has no readable configuration to restore from.`);
+    const dir = `${source.snapshotsDir}/${chosen}`;
+    return { original, snapshot: { sourceDir: source.dir, name: chosen, statePath: `${dir}/state`, memPath: `${dir}/mem` } };
   }
 
   function registerConsole(ref: VmRef, caller: Caller, session: ConsoleSession, registered: { handle?: ResourceHandle }) {
@@ -276,12 +321,14 @@ export function createVmService(deps: {
       if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return one(ref, ctx);
     },
     async kill(ref) {
       const ctx = await hosts.context(ref.hostId);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
       await clients.drop(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return one(ref, ctx);
     },
     async remove(ref) {
@@ -289,42 +336,60 @@ export function createVmService(deps: {
       await clients.drop(ref);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'delete'], { timeoutMs: 30_000 });
       forget(ref);
+      await deps.network?.down(ref.hostId, ref.id);
       return true;
     },
-    async snapshot(ref) {
+    async snapshot(ref, name) {
       const { ctx, client } = await liveClient(ref);
       const paths = vmPaths(ctx.probe.firedeckDir, ref.id);
+      const createdAt = now();
+      const snapshotName = name ?? `snap-${createdAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+      const dir = `${paths.snapshotsDir}/${snapshotName}`;
+      const made = await runHostScript(ctx.connection, vmSnapshotDir, [paths.dir, snapshotName], { timeoutMs: 15_000 });
+      if (made.outcome === 'exists') throw new AppError('CONFLICT', `${ref.id} already has a snapshot named ${snapshotName}.`, { remedy: 'Choose another name, or delete that snapshot first.' });
       const wasRunning = (await client.describeInstance()).state === 'Running';
       if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
       let failure: unknown;
+      let kib = 0;
       try {
-        await runHostScript(ctx.connection, vmSnapshotDir, [paths.dir], { timeoutMs: 15_000 });
-        await client.createSnapshot({ snapshot_path: `${paths.snapshotDir}/state`, mem_file_path: `${paths.snapshotDir}/mem` }, { timeoutMs: 120_000 });
+        await client.createSnapshot({ snapshot_path: `${dir}/state`, mem_file_path: `${dir}/mem` }, { timeoutMs: 120_000 });
+        // The disk is copied while the guest is still paused, so it matches the memory just saved.
+        kib = Number((await runHostScript(ctx.connection, vmSnapshotDisk, [paths.dir, snapshotName, createdAt.toISOString()], { timeoutMs: 30 * 60_000 })).output.trim());
       } catch (error) {
         failure = error;
       }
       // Resume even after a failed snapshot, and do not let a failed resume hide why the snapshot failed.
       const resumed = wasRunning ? await client.patchVm('Resumed').then(() => null, (error: unknown) => error) : null;
-      if (failure) throw failure;
+      if (failure) {
+        await runHostScript(ctx.connection, vmSnapshotDelete, [paths.dir, snapshotName], { timeoutMs: 30_000 }).catch(() => {});
+        throw failure;
+      }
       if (resumed) {
         throw new AppError('VM_LEFT_PAUSED', `The snapshot was written, but ${ref.id} could not be resumed: ${(resumed as Error).message}`, { remedy: 'Resume it from its page.' });
       }
       await one(ref, ctx);
-      return { snapshotDir: paths.snapshotDir };
+      return { snapshotDir: dir, snapshot: { name: snapshotName, createdAt: createdAt.toISOString(), sizeBytes: kib * 1024, hasDisk: true } };
     },
-    async restore(ref, newId) {
+    async snapshots(ref) {
+      return listSnapshots(await hosts.context(ref.hostId), ref.id);
+    },
+    async snapshotDelete(ref, name) {
       const ctx = await hosts.context(ref.hostId);
-      const source = vmPaths(ctx.probe.firedeckDir, ref.id);
-      const read = await runHostScript(ctx.connection, vmSnapshotSource, [source.dir], { timeoutMs: 15_000 });
-      if (read.outcome === 'no-snapshot') throw new AppError('NOT_FOUND', `${ref.id} has no snapshot yet.`, { remedy: 'Create a snapshot of it first.' });
-      let original: VmCreateRequest | undefined;
-      try {
-        original = read.outcome === 'ok' ? (JSON.parse(read.output) as VmCreateRequest) : undefined;
-      } catch {
-        // handled below
-      }
-      if (!original) throw new AppError('NOT_FOUND', `${ref.id} has no readable configuration to restore from.`);
-      return start({ ...original, hostId: ref.hostId, id: newId }, restoreSteps, { statePath: `${source.snapshotDir}/state`, memPath: `${source.snapshotDir}/mem` });
+      const removed = await runHostScript(ctx.connection, vmSnapshotDelete, [dirOf(ctx, ref.id), name], { timeoutMs: 60_000 });
+      return removed.outcome !== 'missing';
+    },
+    async restore(ref, newId, name) {
+      const ctx = await hosts.context(ref.hostId);
+      const { original, snapshot } = await snapshotSource(ctx, ref, name);
+      return start({ ...original, hostId: ref.hostId, id: newId }, restoreSteps, snapshot);
+    },
+    async rollback(ref, name) {
+      const ctx = await hosts.context(ref.hostId);
+      const { original, snapshot } = await snapshotSource(ctx, ref, name);
+      // Firecracker holds the disk open: it goes first, then the disk is replaced and the snapshot loaded.
+      await clients.drop(ref);
+      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'vm'], { timeoutMs: 30_000 });
+      return start({ ...original, hostId: ref.hostId, id: ref.id }, rollbackSteps, snapshot);
     },
     async getConfig(ref) {
       return (await (await liveClient(ref)).client.getVmConfig()) as Record<string, unknown>;

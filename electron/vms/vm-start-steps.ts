@@ -5,16 +5,18 @@ import type { FirecrackerClient } from '../firecracker/client.js';
 import { readKernelArch } from '../images/kernel-header.js';
 import { beginBootTiming, putMetrics, recordBootTiming, recordRestoreTiming } from '../metrics/boot-steps.js';
 import type { BootTimingMark } from '../metrics/boot-steps.js';
+import { netUp, putNetworkInterface } from '../network/network-steps.js';
+import type { NetworkStepContext } from '../network/network-steps.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { runHostScript } from '../ssh/host-script.js';
 import type { Step } from '../steps/step-runner.js';
 import { steps } from '../steps/step-runner.js';
-import { MAX_SOCKET_PATH } from './vm-paths.js';
+import { MAX_SOCKET_PATH, ROOT_DISK } from './vm-paths.js';
 import type { VmPaths } from './vm-paths.js';
-import { tapEnsure, vmKill, vmPrepare, vmStart } from './vm-scripts.js';
+import { consoleWatch, vmDiskCreate, vmKill, vmPrepare, vmSnapshotDiskRestore, vmStart } from './vm-scripts.js';
 
-/** What the boot steps read and fill. */
-export interface VmStartContext {
+/** What the boot steps read and fill (the network steps' fields: see NetworkStepContext). */
+export interface VmStartContext extends Omit<NetworkStepContext, 'request' | 'client' | 'snapshot'> {
   request: VmCreateRequest;
   connection: HostConnection;
   hostArch: Arch;
@@ -30,8 +32,8 @@ export interface VmStartContext {
   closeClient(): Promise<void>;
   /** Filled by `bootTiming.begin`. */
   bootTiming?: BootTimingMark;
-  /** Used by the restore variant. */
-  snapshot?: { statePath: string; memPath: string };
+  /** Used by the restore and roll-back variants: snapshot `name` of the run directory `sourceDir`. */
+  snapshot?: { sourceDir: string; name: string; statePath: string; memPath: string };
 }
 
 export const validateConfig: Step<VmStartContext> = {
@@ -77,13 +79,54 @@ export const prepareRunDir: Step<VmStartContext> = {
   },
 };
 
+/** The VM's own disk: a checked copy of the image, grown to the size asked for (undone with the run directory). */
+export const createDisk: Step<VmStartContext> = {
+  name: 'host.createDisk',
+  async run(ctx) {
+    const bytes = (ctx.request.diskMib ?? 0) * 1024 * 1024;
+    // Copying (and checking) a large image takes a while where the filesystem cannot reflink.
+    const made = await runHostScript(ctx.connection, vmDiskCreate, [ctx.paths.dir, ctx.request.rootfs, bytes], { timeoutMs: 30 * 60_000 });
+    const [sha256, size] = made.output.trim().split(' ');
+    return `${ROOT_DISK}: ${Math.ceil(Number(size) / 1024 ** 2)} MiB, image SHA-256 ${sha256?.slice(0, 12) ?? '?'}…`;
+  },
+};
+
+/**
+ * The snapshot's disk copied in as the VM's own (a clone's new disk, or the rolled-back VM's,
+ * replaced while Firecracker is stopped): the snapshot's state names `rootfs.ext4` relative to
+ * the run directory, so the loaded VM opens this copy, never the source's disk.
+ */
+export const restoreDisk: Step<VmStartContext> = {
+  name: 'host.restoreDisk',
+  async run(ctx) {
+    await runHostScript(ctx.connection, vmSnapshotDiskRestore, [ctx.snapshot!.sourceDir, ctx.snapshot!.name, ctx.paths.dir], { timeoutMs: 30 * 60_000 });
+  },
+};
+
 export const startProcess: Step<VmStartContext> = {
   name: 'host.startFirecracker',
   async run(ctx) {
-    await runHostScript(ctx.connection, vmStart, [ctx.paths.dir, ctx.firecrackerBinary, ctx.request.id], { timeoutMs: 30_000 });
+    await runHostScript(ctx.connection, vmStart, [ctx.paths.dir, ctx.firecrackerBinary, ctx.request.id, ...(ctx.launchPrefix ?? [])], { timeoutMs: 30_000 });
   },
   async undo(ctx) {
     await runHostScript(ctx.connection, vmKill, [ctx.paths.dir, 'vm'], { timeoutMs: 30_000 });
+  },
+};
+
+/** console.log is cut back past this size (a chatty guest would fill the host's disk)... */
+export const CONSOLE_LOG_MAX_BYTES = 4 * 1024 * 1024;
+/** ...keeping this much of its end as console.log.1, for the last lines of a VM that exits. */
+export const CONSOLE_LOG_KEEP_BYTES = 1024 * 1024;
+
+/**
+ * Starts the host-side watcher that keeps the console log bounded (console-watch.sh); it ends on
+ * its own with Firecracker, and vm-kill.sh ends it with the VM. Goes after `host.startFirecracker`
+ * in every list that starts one (boot, restore, roll back).
+ */
+export const watchConsoleLog: Step<VmStartContext> = {
+  name: 'host.watchConsoleLog',
+  async run(ctx) {
+    await runHostScript(ctx.connection, consoleWatch, [ctx.paths.dir, CONSOLE_LOG_MAX_BYTES, CONSOLE_LOG_KEEP_BYTES, 1], { timeoutMs: 30_000 });
   },
 };
 
@@ -107,32 +150,12 @@ export const putMachineConfig: Step<VmStartContext> = {
 
 export const putBootSource: Step<VmStartContext> = {
   name: 'fc.putBootSource',
-  run: (ctx) => api(ctx).putBootSource({ kernel_image_path: ctx.request.kernel, boot_args: ctx.request.bootArgs }),
+  run: (ctx) => api(ctx).putBootSource({ kernel_image_path: ctx.request.kernel, boot_args: [ctx.request.bootArgs, ...(ctx.extraBootArgs ?? [])].join(' ') }),
 };
 
 export const putRootfs: Step<VmStartContext> = {
   name: 'fc.putRootDrive',
-  run: (ctx) => api(ctx).putDrive({ drive_id: 'rootfs', path_on_host: ctx.request.rootfs, is_root_device: true, is_read_only: false }),
-};
-
-export const putNetwork: Step<VmStartContext> = {
-  name: 'fc.putNetworkInterface',
-  async run(ctx) {
-    const network = ctx.request.network;
-    if (!network) return;
-    // The tap device is created with sudo only when missing, owned by the SSH user.
-    const tap = await runHostScript(ctx.connection, tapEnsure, [network.tap], { timeoutMs: 30_000 });
-    if (tap.outcome === 'needs-sudo') {
-      throw new AppError('SUDO_REQUIRED', `The tap device ${network.tap} does not exist on ${ctx.hostName}, and creating it needs sudo without a password.`, {
-        remedy: `Create it once on the host as root (ip tuntap add dev ${network.tap} mode tap user <the SSH user>, then ip link set ${network.tap} up), or leave the network empty.`,
-      });
-    }
-    await api(ctx).putNetworkInterface({ iface_id: 'eth0', host_dev_name: network.tap, guest_mac: network.mac });
-    if (ctx.request.mmds) {
-      await api(ctx).putMmdsConfig({ network_interfaces: ['eth0'], version: 'V2' });
-      await api(ctx).putMmds(ctx.request.mmds);
-    }
-  },
+  run: (ctx) => api(ctx).putDrive({ drive_id: 'rootfs', path_on_host: ROOT_DISK, is_root_device: true, is_read_only: false }),
 };
 
 export const instanceStart: Step<VmStartContext> = {
@@ -147,6 +170,7 @@ export const loadSnapshot: Step<VmStartContext> = {
       snapshot_path: ctx.snapshot!.statePath,
       mem_backend: { backend_type: 'File', backend_path: ctx.snapshot!.memPath },
       resume_vm: true,
+      ...(ctx.networkOverrides ? { network_overrides: ctx.networkOverrides } : {}),
     }),
 };
 
@@ -156,21 +180,31 @@ export const bootSteps: readonly Step<VmStartContext>[] = [
   validateConfig,
   validateKernel,
   prepareRunDir,
+  createDisk,
+  netUp,
   startProcess,
+  watchConsoleLog,
   connectApi,
   putMetrics,
   putMachineConfig,
   putBootSource,
   putRootfs,
-  putNetwork,
+  putNetworkInterface,
   instanceStart,
   recordBootTiming,
 ];
 
 /** Restoring a snapshot into a new microVM: the boot list without configuration, loading the snapshot instead. */
 export const restoreSteps: readonly Step<VmStartContext>[] = steps.insertAfter(
-  steps.remove(bootSteps, validateKernel, putMachineConfig, putBootSource, putRootfs, putNetwork, instanceStart, recordBootTiming),
-  putMetrics,
-  loadSnapshot,
-  recordRestoreTiming,
+  steps.insertAfter(
+    steps.remove(bootSteps, validateKernel, createDisk, putMachineConfig, putBootSource, putRootfs, putNetworkInterface, instanceStart, recordBootTiming),
+    putMetrics,
+    loadSnapshot,
+    recordRestoreTiming,
+  ),
+  prepareRunDir,
+  restoreDisk,
 );
+
+/** Rolling a VM back to one of its snapshots, Firecracker stopped first: its run directory stays, disk and memory are the snapshot's. */
+export const rollbackSteps: readonly Step<VmStartContext>[] = steps.remove(restoreSteps, validateConfig, prepareRunDir);

@@ -7,6 +7,7 @@ import { createGuestSlice } from './guest-slice';
 import { createHostsSlice } from './hosts-slice';
 import { createImagesSlice } from './images-slice';
 import { createMetricsSlice } from './metrics-slice';
+import { createNetworkSlice } from './network-slice';
 import { createNotificationsSlice } from './notifications-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './slice';
@@ -29,6 +30,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       hosts: createHostsSlice(ctx),
       images: createImagesSlice(ctx),
       metrics: createMetricsSlice(ctx),
+      network: createNetworkSlice(ctx),
       notifications: createNotificationsSlice(ctx),
       settings: createSettingsSlice(ctx),
       ui: createUiSlice(ctx, options.initialView ?? 'hosts'),

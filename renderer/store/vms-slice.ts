@@ -1,5 +1,5 @@
 import type { HostSummary } from '../../shared/channels/hosts';
-import type { VmCreateInput, VmSummary } from '../../shared/channels/vms';
+import type { VmCreateInput, VmSnapshot, VmSummary } from '../../shared/channels/vms';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';
 import { patchSlice } from './slice';
@@ -29,7 +29,17 @@ export interface VmsSlice {
   applyStep(step: string, status: string): void;
   /** Streams the VM's serial console until the returned `close` is called. */
   openConsole(vm: VmSummary, handlers: ConsoleHandlers): ConsoleHandle;
+  /** Each VM's snapshots as last read from its host (newest first), per VM key. */
+  snapshots: Record<string, VmSnapshot[] | undefined>;
+  loadSnapshots(vm: VmSummary): Promise<void>;
+  /** Takes snapshot `name` (default: named from the time); the result says what was made. */
+  takeSnapshot(vm: VmSummary, name?: string): Promise<SnapshotResult<VmSnapshot>>;
+  deleteSnapshot(vm: VmSummary, name: string): Promise<SnapshotResult<boolean>>;
+  restoreSnapshot(vm: VmSummary, name: string, newId: string): Promise<SnapshotResult<VmSummary>>;
+  rollback(vm: VmSummary, name: string): Promise<SnapshotResult<VmSummary>>;
 }
+
+export type SnapshotResult<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape; fieldErrors: Record<string, string> };
 
 export type ConsoleStatus =
   | { state: 'connecting' | 'connected' | 'reconnecting'; message: string }
@@ -55,12 +65,49 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
   const patch = (changes: Partial<VmsSlice>) => patchSlice(ctx, 'vms', changes);
   const put = (vm: VmSummary) => patch({ byKey: { ...slice().byKey, [vmKey(vm)]: vm } });
 
+  /** A snapshot operation, with the VM's snapshot list read again afterwards whatever happened. */
+  async function snapshotCall<T>(vm: VmSummary, run: () => Promise<T>): Promise<SnapshotResult<T>> {
+    try {
+      return { ok: true, value: await run() };
+    } catch (caught) {
+      const error = toFiredeckError(caught);
+      return { ok: false, error: error.shape(), fieldErrors: error.fieldErrors() };
+    } finally {
+      await slice().loadSnapshots(vm);
+    }
+  }
+
   return {
     byKey: {},
     loaded: false,
     busy: {},
     errors: {},
     steps: [],
+    snapshots: {},
+    async loadSnapshots(vm) {
+      const list = await ctx.api.invoke('vms.snapshots', { hostId: vm.hostId, id: vm.id }).catch(() => undefined);
+      if (list) patch({ snapshots: { ...slice().snapshots, [vmKey(vm)]: list } });
+    },
+    async takeSnapshot(vm, name) {
+      return snapshotCall(vm, async () => (await ctx.api.invoke('vms.snapshot', { hostId: vm.hostId, id: vm.id, ...(name ? { name } : {}) })).snapshot);
+    },
+    async deleteSnapshot(vm, name) {
+      return snapshotCall(vm, async () => (await ctx.api.invoke('vms.snapshotDelete', { hostId: vm.hostId, id: vm.id, snapshot: name })).deleted);
+    },
+    async restoreSnapshot(vm, name, newId) {
+      return snapshotCall(vm, async () => {
+        const made = await ctx.api.invoke('vms.restore', { hostId: vm.hostId, id: vm.id, newId, snapshot: name });
+        put(made);
+        return made;
+      });
+    },
+    async rollback(vm, name) {
+      return snapshotCall(vm, async () => {
+        const back = await ctx.api.invoke('vms.rollback', { hostId: vm.hostId, id: vm.id, snapshot: name });
+        put(back);
+        return back;
+      });
+    },
     async load() {
       try {
         const list = await ctx.api.invoke('vms.list');

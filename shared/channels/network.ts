@@ -62,13 +62,24 @@ export interface HostNetworks {
   networks: VmNetworkEntry[];
 }
 
+export interface PoolCheck {
+  pool: string;
+  /** Why the pool is not usable at all (not a private IPv4 network from /12 to /30). */
+  invalid?: string;
+  capacity?: number;
+  /** Per connected host with the helper: the routes the pool overlaps. */
+  conflicts: { hostId: string; label: string; routes: string[] }[];
+}
+
 export const networkChannels = {
   /** The helper's text and the sudoers line, for the wizard to show before installing. */
   'network.helper': channel<NetworkHelperText>()(z.object({ hostId }).strict()),
   'network.status': channel<NetworkHelperStatus>()(z.object({ hostId }).strict()),
   /** Installs (or reinstalls over a tampered copy) the helper and its sudoers rule with sudo. */
-  'network.install': channel<NetworkHelperStatus>()(z.object({ hostId, sudoPassword: sudoPassword.optional() }).strict()),
-  'network.uninstall': channel<NetworkHelperStatus>()(z.object({ hostId, sudoPassword: sudoPassword.optional() }).strict()),
+  'network.install': channel<NetworkHelperStatus>()(z.object({ hostId, sudoPassword: sudoPassword.optional(), remember: z.boolean().optional() }).strict()),
+  'network.uninstall': channel<NetworkHelperStatus>()(z.object({ hostId, sudoPassword: sudoPassword.optional(), remember: z.boolean().optional() }).strict()),
+  /** Whether a network pool collides with the routes of the connected hosts (Settings checks before saving). */
+  'network.checkPool': channel<PoolCheck>()(z.object({ pool: z.string().trim().max(32) }).strict()),
   /** The VM networks on the host, for the host page. */
   'network.list': channel<HostNetworks>()(z.object({ hostId }).strict()),
 };

@@ -68,6 +68,15 @@ export const settingsSchema = z.object({
   imageBaseUrl: httpUrl('Image catalog URL'),
   /** The Firecracker version the setup wizard installs. */
   firecrackerVersion: firecrackerVersionSchema,
+  /**
+   * Where the hosts' VM networks take their addresses from, in /30 blocks (one per microVM):
+   * a private IPv4 network from /12 to /30. The backend refuses, at each VM start, a pool that
+   * overlaps a host's routes; Settings asks the hosts before saving.
+   */
+  networkPool: z
+    .string()
+    .trim()
+    .regex(/^(?:\d{1,3}\.){3}\d{1,3}\/(?:1[2-9]|2\d|30)$/, { message: 'The network pool is a private IPv4 network written as address/prefix, prefix 12 to 30, e.g. 10.231.0.0/16.' }),
 });
 export type Settings = z.output<typeof settingsSchema>;
 
@@ -76,6 +85,7 @@ export const defaultSettings: Settings = {
   firecrackerReleaseBaseUrl: 'https://github.com/firecracker-microvm/firecracker/releases/download',
   imageBaseUrl: 'https://s3.amazonaws.com/spec.ccfc.min',
   firecrackerVersion: 'v1.12.0',
+  networkPool: '10.231.0.0/16',
 };
 
 export const settingsChannels = {

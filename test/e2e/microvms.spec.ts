@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ensureKeyUser, ensureTestUsers, startTestHost } from '../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../support/ssh-test-hosts';
-import { installFirecrackerFor, processesOf } from '../support/vm-fixtures';
+import { installFirecrackerFor, isConsoleLogWatcher, processesOf } from '../support/vm-fixtures';
 import { startWebBackend } from '../support/web-backend';
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
@@ -40,8 +40,8 @@ async function addHost(page: Page, which: TestHost = host, name = 'kvm box'): Pr
   await expect(page.getByRole('region', { name: 'Host facts' })).toBeVisible();
 }
 
-/** What the test user runs on the host besides sshd and its microVMs: console shells, tail, cat. */
-const consoleProcesses = () => processesOf(user, '.').filter((line) => !/^\d+ sshd/.test(line) && !line.includes('/bin/firecracker'));
+/** What the test user runs on the host besides sshd and its microVMs (and their console-log watchers): console shells, tail, cat. */
+const consoleProcesses = () => processesOf(user, '.').filter((line) => !/^\d+ sshd/.test(line) && !line.includes('/bin/firecracker') && !isConsoleLogWatcher(line));
 
 test('a new user boots a microVM, watches its console and stops it; a name with a backslash is one VM', async ({ app, page }) => {
   await addHost(page);

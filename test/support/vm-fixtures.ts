@@ -53,7 +53,8 @@ export async function installFirecrackerFor(user: string, arch: 'x86_64' | 'aarc
   if (process.env.FIRECRACKER_KERNEL) await copyFile(process.env.FIRECRACKER_KERNEL, kernel);
   else await writeFile(kernel, arch === 'x86_64' ? x86KernelHeader() : arm64KernelHeader());
   if (process.env.FIRECRACKER_ROOTFS) await copyFile(process.env.FIRECRACKER_ROOTFS, rootfs);
-  else await writeFile(rootfs, Buffer.alloc(1024 * 1024));
+  // A real (tiny) ext4, so that a VM's own disk can be grown from it as from a real image.
+  else execFileSync('mkfs.ext4', ['-q', '-F', rootfs, '1M'], { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` }, stdio: 'ignore' });
   await writeFile(wrongKernel, arch === 'x86_64' ? arm64KernelHeader() : x86KernelHeader());
   execFileSync('chown', ['-R', `${user}:${user}`, home, wrongKernel]);
   return { kernel, rootfs, wrongKernel };
@@ -79,4 +80,9 @@ export function processesOf(user: string, text: string): string[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
+}
+
+/** A `pgrep -a` line of a VM's console-log watcher (console-watch.sh's loop or its sleep), which lives as long as its VM. */
+export function isConsoleLogWatcher(line: string): boolean {
+  return line.includes('console-watch.sh DIR MAX_BYTES') || /^\d+ sleep 1$/.test(line);
 }

@@ -1,3 +1,4 @@
+import { HostNetworksPanel } from '../network/HostNetworksPanel';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostSummary } from '../../../shared/channels/hosts';
 import { code } from '../../../shared/error-codes';
@@ -77,6 +78,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
         )}
       </div>
       {host.connection.state === 'connected' && <HostMetricsPanel hostId={host.id} />}
+      {connected && <HostNetworksPanel host={host} />}
       <RemoveHostCard host={host} />
     </>
   );

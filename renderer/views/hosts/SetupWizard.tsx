@@ -6,6 +6,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { useDraft } from '../../components/use-draft';
 import { useAppStore } from '../../store/context';
 import { isReady } from '../../store/wizard-slice';
+import { NetworkHelperStep } from '../network/NetworkHelperStep';
 import { WizardOptions } from '../wizard/WizardOptions';
 import { stepStatusText, WizardStepItem } from '../wizard/WizardStepItem';
 import '../../styles/wizard.css';
@@ -80,6 +81,8 @@ export function SetupWizard({ host, onClose }: { host: HostSummary; onClose(): v
           <WizardStepItem key={step.name} step={step} running={running} onGrantKvm={() => void grantKvmAccess(host.id)} />
         ))}
       </ol>
+
+      <NetworkHelperStep host={host} />
 
       <div className="form-actions">
         {running ? (

@@ -1,7 +1,10 @@
 import type { HostImages, InstalledImage } from '../../../shared/channels/images';
 import { DataTable } from '../../components/DataTable';
 import type { Column } from '../../components/DataTable';
+import { useShallow } from 'zustand/react/shallow';
+import type { VmSummary } from '../../../shared/channels/vms';
 import { formatSize } from '../../format';
+import { useAppStore } from '../../store/context';
 
 const kindText = (image: InstalledImage) => (image.kind === 'kernel' ? 'Kernel' : 'Root filesystem');
 
@@ -14,6 +17,10 @@ function archText(image: InstalledImage, hostArch: string) {
 
 /** The images installed on one host, with their checksums and (for kernels) the architecture their header names. */
 export function InstalledImages({ hostLabel, installed, onSetUp }: { hostLabel: string; installed: HostImages | undefined; onSetUp(): void }) {
+  // Which microVMs were made from each image, from the list read from the host. They have disks of
+  // their own (copies), so an image can go without harming them; VMs older than that boot the image.
+  const vms = useAppStore(useShallow((s) => Object.values(s.vms.byKey).filter((vm) => vm.hostId === installed?.hostId)));
+  const usedBy = (image: InstalledImage): VmSummary[] => vms.filter((vm) => (image.kind === 'kernel' ? vm.kernel : vm.rootfs) === image.path);
   const columns: Column<InstalledImage>[] = [
     { header: 'Name', cell: (image) => image.name, className: 'mono small' },
     { header: 'Kind', cell: kindText },
@@ -23,6 +30,26 @@ export function InstalledImages({ hostLabel, installed, onSetUp }: { hostLabel: 
       header: 'SHA-256',
       className: 'mono small',
       cell: (image) => <span title={image.sha256}>{image.sha256 ? `${image.sha256.slice(0, 16)}…` : 'not recorded'}</span>,
+    },
+    {
+      header: 'Used by',
+      cell: (image) => {
+        const users = usedBy(image);
+        if (users.length === 0) return <span className="muted">no microVM</span>;
+        const sharing = image.kind === 'rootfs' ? users.filter((vm) => !vm.image) : [];
+        return (
+          <>
+            <div>{users.map((vm) => vm.name || vm.id).join(', ')}</div>
+            <div className="muted small">
+              {image.kind === 'kernel'
+                ? 'Read at each boot: keep it while these microVMs may start again.'
+                : sharing.length === 0
+                  ? 'Each has its own copy of the disk: deleting the image does not harm them.'
+                  : `${sharing.map((vm) => vm.id).join(', ')} boot${sharing.length === 1 ? 's' : ''} the image itself (made before microVMs had their own disk).`}
+            </div>
+          </>
+        );
+      },
     },
   ];
   return (

@@ -29,7 +29,8 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
     if (hostId) void loadImages(hostId);
   }, [hostId, loadImages]);
   const { kernels, rootfses } = offeredImages(images);
-  const chosen = { kernel: draft.value.kernel || kernels[0]?.path || '', rootfs: draft.value.rootfs || rootfses[0]?.path || '' };
+  const rootfs = draft.value.rootfs || rootfses[0]?.path || '';
+  const chosen = { kernel: draft.value.kernel || kernels[0]?.path || '', rootfs, rootfsBytes: rootfses.find((r) => r.path === rootfs)?.sizeBytes };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -89,7 +90,16 @@ export function CreateVmDialog({ onClose, onCreated }: { onClose(): void; onCrea
               {text('memory', { inputMode: 'numeric' })}
             </Field>
           </div>
-          <VmImageFields images={images} kernel={chosen.kernel} rootfs={chosen.rootfs} errors={errors} onKernel={(path) => draft.set('kernel', path)} onRootfs={(path) => draft.set('rootfs', path)} />
+          <VmImageFields
+            images={images}
+            kernel={chosen.kernel}
+            rootfs={chosen.rootfs}
+            disk={draft.value.disk}
+            errors={errors}
+            onKernel={(path) => draft.set('kernel', path)}
+            onRootfs={(path) => draft.set('rootfs', path)}
+            onDisk={(mib) => draft.set('disk', mib)}
+          />
           <VmNetworkFields draft={draft} errors={errors} />
           {busy && <BootSteps />}
         </form>

@@ -3,6 +3,7 @@ import type { VmSummary } from '../../../shared/channels/vms';
 import { useAppStore } from '../../store/context';
 import { vmKey, vmUnavailable } from '../../store/vms-slice';
 import type { VmAction } from '../../store/vms-slice';
+import { SnapshotDialog } from './SnapshotDialog';
 
 const destructive: Partial<Record<VmAction, string>> = {
   stop: 'Stop',
@@ -19,6 +20,7 @@ export function VmActions({ vm, compact = false }: { vm: VmSummary; compact?: bo
   const busy = useAppStore((s) => s.vms.busy[vmKey(vm)]);
   const host = useAppStore((s) => s.hosts.byId[vm.hostId]);
   const [confirm, setConfirm] = useState<VmAction | null>(null);
+  const [snapshotting, setSnapshotting] = useState(false);
   const unavailable = vmUnavailable(vm, host);
   const live = vm.state === 'running' || vm.state === 'paused' || vm.state === 'starting' || vm.state === 'unknown';
   const cls = `button${compact ? ' button-small' : ''}`;
@@ -44,15 +46,19 @@ export function VmActions({ vm, compact = false }: { vm: VmSummary; compact?: bo
       {label}
     </button>
   );
+  // The dialog sits beside the buttons, not inside them: a <dialog> inherits its parent's text styles (nowrap, alignment).
   return (
+    <>
     <span className="row-actions">
       {busy && <span className="muted small">{busy}…</span>}
       {vm.state === 'running' && button('Pause', () => void act(vm, 'pause'))}
       {vm.state === 'paused' && button('Resume', () => void act(vm, 'resume'))}
-      {!compact && vm.state !== 'exited' && vm.state !== 'stopped' && button('Snapshot', () => void act(vm, 'snapshot'))}
+      {!compact && vm.state !== 'exited' && vm.state !== 'stopped' && button('Snapshot', () => setSnapshotting(true))}
       {live && button('Stop', () => setConfirm('stop'))}
       {live && !compact && button('Force kill', () => setConfirm('kill'))}
       {!live && button('Delete', () => setConfirm('delete'))}
     </span>
+    {snapshotting && <SnapshotDialog vm={vm} onClose={() => setSnapshotting(false)} />}
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { VmSummary } from '../../../shared/channels/vms';
+import { VmNetworkCard } from '../network/VmNetworkCard';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store/context';
 import { actionFailureTitle, lastSeen, vmKey } from '../../store/vms-slice';
@@ -8,6 +9,7 @@ import { GuestPanel } from '../guest/GuestPanel';
 import { VmActions } from './VmActions';
 import { VmConsole } from './VmConsole';
 import { VmFacts } from './VmFacts';
+import { VmSnapshots } from './VmSnapshots';
 import { VmStateBadge } from './VmStateBadge';
 import { useNow } from './use-now';
 
@@ -45,6 +47,8 @@ export function VmDetails({ vm }: { vm: VmSummary }) {
       {failure && <ErrorBanner title={actionFailureTitle(failure)} error={{ message: failure.error.message, remedy: failure.error.remedy }} onDismiss={() => dismiss(vmKey(vm))} />}
       <div className="details-grid">
         <VmFacts vm={vm} />
+        <VmSnapshots vm={vm} />
+        <VmNetworkCard vm={vm} />
         {vm.state === 'exited' && (
           <section className="card" aria-labelledby="vm-exit">
             <h2 id="vm-exit">Firecracker exited</h2>

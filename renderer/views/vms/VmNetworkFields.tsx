@@ -1,23 +1,41 @@
+import { useEffect } from 'react';
 import { Field } from '../../components/Field';
+import { useAppStore } from '../../store/context';
 import type { Draft } from '../../components/use-draft';
 import type { VmDraft } from './vm-draft';
 
-/** The optional part of the form: a tap device, its MAC, and MMDS metadata for the guest. */
+/**
+ * The network choice (on by default: NAT out through the host, an address the host reaches, DNS)
+ * and, folded away, MMDS metadata for the guest.
+ */
 export function VmNetworkFields({ draft, errors }: { draft: Draft<VmDraft>; errors: Record<string, string> }) {
+  const { hostId } = draft.value;
+  const status = useAppStore((s) => (hostId ? s.network.statuses[hostId] : undefined));
+  const loadHelper = useAppStore((s) => s.network.loadHelper);
+  useEffect(() => {
+    if (hostId) void loadHelper(hostId);
+  }, [hostId, loadHelper]);
+  // Why the VM would start without a network, said before it is created.
+  const problem = draft.value.network && status && !status.verified ? status.problem : undefined;
   return (
-    <details className="advanced">
-      <summary>Network and metadata (optional)</summary>
-      <div className="field-row">
-        <Field label="Tap device" hint="Created with sudo on the host when missing." error={errors['network.tap']}>
-          <input value={draft.value.tap} onChange={(event) => draft.set('tap', event.target.value)} spellCheck={false} placeholder="fc-tap0" />
-        </Field>
-        <Field label="MAC" hint="Empty: a random local one." error={errors['network.mac']}>
-          <input value={draft.value.mac} onChange={(event) => draft.set('mac', event.target.value)} spellCheck={false} placeholder="06:00:ac:10:00:02" />
-        </Field>
-      </div>
-      <Field label="MMDS metadata (JSON)" hint="Served to the guest at 169.254.169.254; needs the network interface." error={errors.mmds}>
-        <textarea value={draft.value.mmds} onChange={(event) => draft.set('mmds', event.target.value)} spellCheck={false} rows={3} />
+    <>
+      <Field label="Network" hint="Outbound through the host, DNS from the host’s resolvers, and an address the host reaches. Nothing beyond the host reaches the microVM." error={errors.network}>
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.value.network} onChange={(event) => draft.set('network', event.target.checked)} />
+          Give the microVM a network
+        </label>
       </Field>
-    </details>
+      {problem && (
+        <p className="field-hint network-warning" role="note">
+          <strong>This host would start it without a network:</strong> {problem.message} {problem.remedy}
+        </p>
+      )}
+      <details className="advanced">
+        <summary>Metadata (optional)</summary>
+        <Field label="MMDS metadata (JSON)" hint="Served to the guest at 169.254.169.254; needs the network." error={errors.mmds}>
+          <textarea value={draft.value.mmds} onChange={(event) => draft.set('mmds', event.target.value)} spellCheck={false} rows={3} />
+        </Field>
+      </details>
+    </>
   );
 }

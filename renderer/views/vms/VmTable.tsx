@@ -5,6 +5,7 @@ import { useAppStore } from '../../store/context';
 import { uptime, vmKey } from '../../store/vms-slice';
 import { useMetricsSubscription } from '../metrics/use-metrics';
 import { VmSparklines } from '../metrics/VmSparklines';
+import { formatSize } from '../../format';
 import { VmActions } from './VmActions';
 import { VmStatus } from './VmStatus';
 import { useNow } from './use-now';
@@ -33,6 +34,20 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
     // A VM that is only last seen has no uptime anyone knows.
     { header: 'Uptime', cell: (vm) => (!vm.offline && (vm.state === 'running' || vm.state === 'paused') ? uptime(vm.startedAt, now) : '—') },
+    {
+      header: 'Image · disk',
+      cell: (vm) =>
+        vm.image ? (
+          <>
+            <div>{vm.image.name}</div>
+            <div className="muted mono small" title={`SHA-256 ${vm.image.sha256}`}>
+              {vm.image.sha256.slice(0, 12)} · {vm.diskBytes !== undefined ? formatSize(vm.diskBytes) : '—'}
+            </div>
+          </>
+        ) : (
+          <span className="muted small">{vm.rootfs.split('/').at(-1)} (shared image)</span>
+        ),
+    },
     { header: 'Activity', className: 'activity-cell', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
     { header: 'Actions', hideHeader: true, cell: (vm) => <VmActions vm={vm} compact /> },
   ];

@@ -1,5 +1,6 @@
 import type { HostImages, InstalledImage } from '../../../shared/channels/images';
 import type { VmCreateInput } from '../../../shared/channels/vms';
+import { defaultDiskMib } from './disk-size';
 
 /** The New microVM form as typed: every field a string until it is sent. */
 export interface VmDraft {
@@ -10,12 +11,14 @@ export interface VmDraft {
   memory: string;
   kernel: string;
   rootfs: string;
-  tap: string;
-  mac: string;
+  /** Disk size in MiB; empty: the image's size plus headroom. */
+  disk: string;
+  /** On by default: the VM gets its own network (NAT, an address the host reaches, DNS). */
+  network: boolean;
   mmds: string;
 }
 
-export const emptyVmDraft = (hostId: string): VmDraft => ({ hostId, id: '', name: '', vcpus: '1', memory: '256', kernel: '', rootfs: '', tap: '', mac: '', mmds: '' });
+export const emptyVmDraft = (hostId: string): VmDraft => ({ hostId, id: '', name: '', vcpus: '1', memory: '256', kernel: '', rootfs: '', disk: '', network: true, mmds: '' });
 
 /**
  * The images the form offers: kernels by what their header says (a kernel of the wrong
@@ -31,7 +34,7 @@ export function offeredImages(images: HostImages | undefined): { kernels: Instal
 }
 
 /** The request the draft makes, or the fields that cannot be read. The backend checks the rest. */
-export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootfs: string }, mac: () => string = randomMac): { ok: true; input: VmCreateInput } | { ok: false; errors: Record<string, string> } {
+export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootfs: string; rootfsBytes?: number }): { ok: true; input: VmCreateInput } | { ok: false; errors: Record<string, string> } {
   let metadata: Record<string, unknown> | undefined;
   if (draft.mmds.trim()) {
     try {
@@ -42,6 +45,9 @@ export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootf
       return { ok: false, errors: { mmds: 'The metadata must be a JSON object, e.g. {"role": "ci"}.' } };
     }
   }
+  const disk = draft.disk.trim();
+  if (disk && !/^\d+$/.test(disk)) return { ok: false, errors: { diskMib: 'The disk size is a whole number of MiB, e.g. 2048.' } };
+  const diskMib = disk ? Number(disk) : chosen.rootfsBytes !== undefined ? defaultDiskMib(chosen.rootfsBytes) : undefined;
   return {
     ok: true,
     input: {
@@ -52,14 +58,9 @@ export function requestFromDraft(draft: VmDraft, chosen: { kernel: string; rootf
       memoryMib: Number(draft.memory),
       kernel: chosen.kernel,
       rootfs: chosen.rootfs,
-      ...(draft.tap.trim() ? { network: { tap: draft.tap.trim(), mac: draft.mac.trim() || mac() } } : {}),
+      ...(diskMib !== undefined ? { diskMib } : {}),
+      network: draft.network ? 'default' : 'none',
       ...(metadata ? { mmds: metadata } : {}),
     },
   };
-}
-
-/** A locally administered unicast MAC (first octet 06), as Firecracker's examples use. */
-export function randomMac(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(5));
-  return ['06', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }

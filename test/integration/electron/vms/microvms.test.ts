@@ -174,12 +174,12 @@ describe('the truth about microVMs', () => {
 
   it('a failing boot step names itself and undoes the steps before it', async () => {
     const hostId = await connect(host);
-    // The test user has no sudo, so the missing tap device cannot be created.
-    const failed = await failureOf(create(hostId, 'no-tap', { network: { tap: 'fdtap-missing', mac: '06:00:ac:10:00:02' } }));
-    expect(failed).toMatchObject({ code: 'SUDO_REQUIRED', details: { step: 'fc.putNetworkInterface' } });
-    expect(failed.message).toContain('fdtap-missing');
-    expect(existsSync(runDir('no-tap'))).toBe(false);
-    expect(processesOf(user, runDir('no-tap'))).toEqual([]);
+    // Firecracker cannot open a root drive that is not there: a step after the process started.
+    const failed = await failureOf(create(hostId, 'no-drive', { rootfs: '/nonexistent/rootfs.ext4' }));
+    expect(failed).toMatchObject({ details: { step: 'fc.putRootDrive' } });
+    expect(failed.message).toContain('/nonexistent/rootfs.ext4');
+    expect(existsSync(runDir('no-drive'))).toBe(false);
+    expect(processesOf(user, runDir('no-drive'))).toEqual([]);
   });
 
   it('a name or metadata with a backslash cannot forge entries in the list', async () => {
@@ -193,14 +193,42 @@ describe('the truth about microVMs', () => {
     await t.call('vms.delete', { hostId, id: 'plain-1' });
   });
 
-  it('snapshots a running VM and restores it into a new one', async () => {
+  it('boots its own copy of the image: the image is never written, the disk goes with the VM', async () => {
+    const hostId = await connect(host);
+    const before = readFileSync(images.rootfs);
+    const created = await create(hostId, 'own-disk');
+    expect(created).toMatchObject({ diskBytes: before.length, image: { name: 'rootfs-ubuntu-22.04.ext4', path: images.rootfs } });
+    expect(created.image?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const config = await t.call('vms.getConfig', { hostId, id: 'own-disk' });
+    expect((config as { drives: { path_on_host: string }[] }).drives[0]?.path_on_host).toBe('rootfs.ext4');
+    expect(existsSync(`${runDir('own-disk')}/rootfs.ext4`)).toBe(true);
+    expect(readFileSync(images.rootfs).equals(before)).toBe(true);
+    await t.call('vms.kill', { hostId, id: 'own-disk' });
+    await t.call('vms.delete', { hostId, id: 'own-disk' });
+    expect(existsSync(runDir('own-disk'))).toBe(false);
+  });
+
+  it('snapshots a running VM by name, restores it into a new one with its own disk, rolls it back, deletes the snapshot', async () => {
     const hostId = await connect(host);
     await create(hostId, 'snap-src');
-    const { snapshotDir } = await t.call('vms.snapshot', { hostId, id: 'snap-src' });
+    const { snapshotDir, snapshot } = await t.call('vms.snapshot', { hostId, id: 'snap-src', name: 'first' });
+    expect(snapshot).toMatchObject({ name: 'first', hasDisk: true });
+    expect(snapshot.sizeBytes).toBeGreaterThan(0);
     expect(existsSync(`${snapshotDir}/state`)).toBe(true);
+    expect(existsSync(`${snapshotDir}/rootfs.ext4`)).toBe(true);
+    expect(await failureOf(t.call('vms.snapshot', { hostId, id: 'snap-src', name: 'first' }))).toMatchObject({ code: 'CONFLICT' });
+    const second = await t.call('vms.snapshot', { hostId, id: 'snap-src' });
+    expect((await t.call('vms.snapshots', { hostId, id: 'snap-src' })).map((s) => s.name).sort()).toEqual(['first', second.snapshot.name].sort());
     expect((await t.call('vms.list')).find((vm) => vm.id === 'snap-src')).toMatchObject({ state: 'running' });
-    const restored = await t.call('vms.restore', { hostId, id: 'snap-src', newId: 'snap-copy' });
+    const restored = await t.call('vms.restore', { hostId, id: 'snap-src', newId: 'snap-copy', snapshot: 'first' });
     expect(restored).toMatchObject({ id: 'snap-copy', state: 'running' });
+    expect(existsSync(`${runDir('snap-copy')}/rootfs.ext4`)).toBe(true);
+    const rolled = await t.call('vms.rollback', { hostId, id: 'snap-src', snapshot: 'first' });
+    expect(rolled).toMatchObject({ id: 'snap-src', state: 'running' });
+    expect(await t.call('vms.snapshotDelete', { hostId, id: 'snap-src', snapshot: 'first' })).toEqual({ deleted: true });
+    expect((await t.call('vms.snapshots', { hostId, id: 'snap-src' })).map((s) => s.name)).toEqual([second.snapshot.name]);
+    // The clone is untouched by its source's snapshot going.
+    expect((await t.call('vms.list')).find((vm) => vm.id === 'snap-copy')).toMatchObject({ state: 'running' });
     for (const id of ['snap-src', 'snap-copy']) {
       await t.call('vms.kill', { hostId, id });
       await t.call('vms.delete', { hostId, id });

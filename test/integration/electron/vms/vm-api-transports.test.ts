@@ -111,9 +111,9 @@ describe('the LAN tcp transport (chosen, unsafe)', () => {
 
   it('a boot rolled back after fc.connect stops the bridge it started', async () => {
     const hostId = await connectOverLan();
-    // The test user has no sudo, so the missing tap device fails a step after fc.connect.
-    const failed = await failureOf(create(hostId, 'lan-undo', { network: { tap: 'fdtap-absent', mac: '06:00:ac:10:00:03' } }));
-    expect(failed).toMatchObject({ details: { step: 'fc.putNetworkInterface' } });
+    // A root drive that is not there fails a step after fc.connect.
+    const failed = await failureOf(create(hostId, 'lan-undo', { rootfs: '/nonexistent/rootfs.ext4' }));
+    expect(failed).toMatchObject({ details: { step: 'fc.putRootDrive' } });
     expect(existsSync(runDir('lan-undo'))).toBe(false);
     expect(processesOf(user, 'TCP-LISTEN')).toEqual([]);
     expect(processesOf(user, runDir('lan-undo'))).toEqual([]);

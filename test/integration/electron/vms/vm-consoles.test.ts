@@ -5,7 +5,7 @@ import { until } from '../../../support/dash-stream';
 import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, startTestCore } from '../../../support/test-core';
-import { installFirecrackerFor, processesOf } from '../../../support/vm-fixtures';
+import { installFirecrackerFor, isConsoleLogWatcher, processesOf } from '../../../support/vm-fixtures';
 
 const user = 'fdvm-console';
 let host: TestHost;
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 /** What the test user runs on the host besides its sshd and its microVMs: console shells, tail, cat. */
-const consoleProcesses = () => processesOf(user, '.').filter((line) => !/^\d+ sshd/.test(line) && !line.includes('/bin/firecracker'));
+const consoleProcesses = () => processesOf(user, '.').filter((line) => !/^\d+ sshd/.test(line) && !line.includes('/bin/firecracker') && !isConsoleLogWatcher(line));
 
 async function bootedVm(core: TestCore, id: string): Promise<string> {
   const hostId = await connectTestHost(core, host, { user });

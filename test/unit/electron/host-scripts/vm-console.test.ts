@@ -1,4 +1,4 @@
-import { appendFileSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('vm-console.sh under dash', () => {
     appendFileSync(paths.log, 'boot line 1\nboot line 2\n');
     stream = spawnUnderDash(script, [paths.dir, 13, 'MARK']);
     await stream.waitFor('boot line 2\n');
-    expect(stream.stdout().toString()).toBe('MARK\nboot line 2\n'); // byte 13 is where line 2 starts
+    expect(stream.stdout().toString()).toBe('MARK\n@from 13\nboot line 2\n'); // byte 13 is where line 2 starts
     appendFileSync(paths.log, 'login: ');
     await stream.waitFor('login: ');
 
@@ -49,6 +49,24 @@ describe('vm-console.sh under dash', () => {
     stream.child.stdin.write('root\n');
     await until(() => typed === 'root\n', 'the typed line reaching the FIFO');
     fifo.destroy();
+  });
+
+  it('counts OFFSET across rotations: after a rotation it starts where console.log now holds that byte, or at its start when that part is gone, and says so', async () => {
+    // console-watch.sh cut 100 bytes away: console.log's first byte is byte 101 of the console.
+    writeFileSync(paths.log, 'after rotation\n');
+    writeFileSync(join(paths.dir, 'console.rotated'), '100\n');
+    stream = spawnUnderDash(script, [paths.dir, 107, 'MARK']);
+    await stream.waitFor('rotation\n');
+    expect(stream.stdout().toString()).toBe('MARK\n@from 107\nrotation\n');
+    stream.child.stdin.end();
+    await stream.exited;
+    stream = spawnUnderDash(script, [paths.dir, 1, 'MARK']);
+    await stream.waitFor('after rotation\n');
+    expect(stream.stdout().toString()).toBe('MARK\n@from 101\nafter rotation\n');
+    // A truncation while streaming: what comes after it still streams.
+    writeFileSync(paths.log, '');
+    appendFileSync(paths.log, 'new start\n');
+    await stream.waitFor('new start\n');
   });
 
   it('ends tail and cat with the channel (its EOF): nothing outlives it', async () => {

@@ -39,6 +39,28 @@ describe('vm-start.sh under dash', () => {
     expect(readFileSync(join(paths.dir, 'args.txt'), 'utf8').trim()).toBe(`--api-sock ${paths.socket} --id vm-s --log-path ${paths.fcLog}`);
   });
 
+  it('runs Firecracker through a launcher prefix, and the pid file names Firecracker, not the launcher', () => {
+    // A launcher that stays Firecracker's parent, as sudo does: it forks, then waits.
+    const launcher = `printf '%s\\n' "$$" > launcher.pid; "$@"; exit $?`;
+    const run = runUnderDash(script, [paths.dir, 'firecracker', 'vm-s', 'launch', '--as', 'me', '--'], {
+      standIns: { launch: `shift 3\n${launcher}`, firecracker: `printf '%s\\n' "$*" > args.txt\n${listening}` },
+    });
+    const pid = Number(readFileSync(paths.pid, 'utf8'));
+    started.push(pid, Number(readFileSync(join(paths.dir, 'launcher.pid'), 'utf8')));
+    expect(run).toMatchObject({ status: 0, stdout: '' });
+    expect(pid).not.toBe(started.at(-1));
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain(paths.socket);
+    // Firecracker leads its own process group, so vm-kill.sh's group kill reaches its children.
+    expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[4]).toBe(String(pid));
+    expect(readFileSync(join(paths.dir, 'args.txt'), 'utf8').trim()).toBe(`--api-sock ${paths.socket} --id vm-s --log-path ${paths.fcLog}`);
+  });
+
+  it('exits 3 with what the launcher said when the launcher refuses', () => {
+    const run = runUnderDash(script, [paths.dir, 'firecracker', 'vm-s', 'launch', '--'], { standIns: { launch: 'echo "sudo: a password is required" >&2; exit 1', firecracker: listening } });
+    expect(run.status).toBe(3);
+    expect(run.stdout).toContain('sudo: a password is required');
+  });
+
   it('exits 3 with the end of the logs when Firecracker dies at once', () => {
     const run = runUnderDash(script, [paths.dir, 'firecracker', 'vm-s'], { standIns: { firecracker: 'echo "Error: no KVM here"; exit 1' } });
     expect(run.status).toBe(3);

@@ -48,6 +48,7 @@ describe('NetworkService.up', () => {
     const network = createNetworkService({ hosts: host.hosts });
     expect(await network.up('h1', 'vm1')).toEqual({
       vmId: 'vm1',
+      uid: 1000,
       netns: 'fd1000-vm1',
       index: 2,
       hostAddress: '10.231.0.10',

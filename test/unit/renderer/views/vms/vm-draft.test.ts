@@ -23,12 +23,21 @@ describe('the New microVM form', () => {
     expect(offeredImages(undefined)).toEqual({ kernels: [], rootfses: [] });
   });
 
-  it('makes the request from the draft, with a random MAC for a tap without one', () => {
-    const draft = { ...emptyVmDraft('h1'), id: 'vm-1', name: ' ', tap: 'fc-tap0', mmds: '{"role":"ci"}' };
-    expect(requestFromDraft(draft, { kernel: '/k', rootfs: '/r' }, () => '06:00:00:00:00:01')).toEqual({
+  it('makes the request from the draft, with a network unless it was turned off', () => {
+    const draft = { ...emptyVmDraft('h1'), id: 'vm-1', name: ' ', mmds: '{"role":"ci"}' };
+    expect(requestFromDraft(draft, { kernel: '/k', rootfs: '/r' })).toEqual({
       ok: true,
-      input: { hostId: 'h1', id: 'vm-1', vcpus: 1, memoryMib: 256, kernel: '/k', rootfs: '/r', network: { tap: 'fc-tap0', mac: '06:00:00:00:00:01' }, mmds: { role: 'ci' } },
+      input: { hostId: 'h1', id: 'vm-1', vcpus: 1, memoryMib: 256, kernel: '/k', rootfs: '/r', network: 'default', mmds: { role: 'ci' } },
     });
+    expect(requestFromDraft({ ...draft, network: false }, { kernel: '/k', rootfs: '/r' })).toMatchObject({ ok: true, input: { network: 'none' } });
+  });
+
+  it('asks for the image’s size plus headroom when the disk size is left empty, and takes a typed one', () => {
+    const draft = { ...emptyVmDraft('h1'), id: 'vm-1' };
+    const image = { kernel: '/k', rootfs: '/r', rootfsBytes: 300 * 1024 * 1024 + 1 };
+    expect(requestFromDraft(draft, image)).toMatchObject({ ok: true, input: { diskMib: 301 + 1024 } });
+    expect(requestFromDraft({ ...draft, disk: ' 4096 ' }, image)).toMatchObject({ ok: true, input: { diskMib: 4096 } });
+    expect(requestFromDraft({ ...draft, disk: '2 GiB' }, image)).toEqual({ ok: false, errors: { diskMib: expect.stringContaining('MiB') } });
   });
 
   it('refuses metadata that is not a JSON object, next to its field', () => {

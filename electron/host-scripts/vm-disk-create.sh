@@ -1,0 +1,54 @@
+# vm-disk-create.sh DIR IMAGE BYTES — gives the run directory DIR a root disk of its own:
+# rootfs.ext4, a copy of IMAGE (reflinked where the filesystem can, sparse elsewhere), grown to
+# BYTES when larger (0: the image's size). IMAGE is only ever read. Its checksum is checked
+# first against IMAGE.sha256 (what the wizard or an import recorded) when there is one. The
+# disk's facts go into DIR/disk: "SHA256 BYTES" of the image and the disk (discovery reads it).
+# Exits: 3 IMAGE is not a readable file, 4 checksum mismatch (prints RECORDED ACTUAL),
+# 5 not enough free disk (prints NEEDED_KIB FREE_KIB), 6 BYTES is smaller than IMAGE (prints its
+# size), 7 the copy failed, 8 growing failed (prints the tool's message).
+set -u
+umask 077
+PATH="$PATH:/usr/sbin:/sbin"
+dir=$1 image=$2 bytes=$3
+[ -f "$image" ] && [ -r "$image" ] || exit 3
+actual=$(sha256sum < "$image") || exit 3
+actual=${actual%% *}
+recorded=
+if [ -r "$image.sha256" ]; then
+  read -r recorded < "$image.sha256"
+  recorded=${recorded%% *}
+fi
+if [ -n "$recorded" ] && [ "$recorded" != "$actual" ]; then
+  printf '%s %s\n' "$recorded" "$actual"
+  exit 4
+fi
+size=$(stat -c %s -- "$image") || exit 3
+[ "$bytes" -eq 0 ] && bytes=$size
+if [ "$bytes" -lt "$size" ]; then
+  printf '%s\n' "$size"
+  exit 6
+fi
+# The disk may fill up to its full size, whatever a sparse or reflinked copy takes at first.
+need=$(( (bytes + 1023) / 1024 ))
+free=$(df -Pk -- "$dir" | awk 'NR == 2 { print $4 }')
+if [ -n "$free" ] && [ "$need" -gt "$free" ]; then
+  printf '%s %s\n' "$need" "$free"
+  exit 5
+fi
+part="$dir/rootfs.ext4.part"
+# cp takes the image's mode (often read-only); the disk is the VM's to write.
+if ! cp --reflink=auto --sparse=always -- "$image" "$part" || ! chmod 600 -- "$part"; then
+  rm -f -- "$part"
+  exit 7
+fi
+if [ "$bytes" -gt "$size" ]; then
+  # resize2fs wants a checked filesystem; -p repairs only what is safe without asking.
+  if ! out=$(truncate -s "$bytes" -- "$part" 2>&1 && { e2fsck -fp "$part" 2>&1; [ $? -le 1 ]; } && resize2fs "$part" 2>&1); then
+    rm -f -- "$part"
+    printf '%s\n' "$out" | tail -n 3
+    exit 8
+  fi
+fi
+mv -f -- "$part" "$dir/rootfs.ext4"
+printf '%s %s\n' "$actual" "$bytes" > "$dir/disk"
+printf '%s %s\n' "$actual" "$bytes"

@@ -1,0 +1,40 @@
+import type { HostSummary } from '../../shared/channels/hosts.js';
+import type { VmSummary } from '../../shared/channels/vms.js';
+import type { EventBus } from '../event-bus.js';
+import type { NetworkService, RepairReport } from './network-service.js';
+
+/**
+ * Each time a host becomes connected (at start, after a reconnect: an app crash or a host reboot
+ * may lie between), the networks of VMs that no longer exist there are removed. What exists is
+ * what the VM list found on the host; a host whose listing failed is left alone, so a network is
+ * never removed on a guess. Runs in the background; a failure is logged, not shown (the host page
+ * lists the networks and their state).
+ */
+export function startNetworkRepair(deps: {
+  events: EventBus;
+  network: Pick<NetworkService, 'repair'>;
+  /** The VM list, refreshed from the connected hosts. */
+  listVms: () => Promise<VmSummary[]>;
+  log: { warn(message: string): void };
+  onRepaired?: (hostId: string, report: RepairReport) => void;
+}): () => void {
+  const wasConnected = new Set<string>();
+  const repair = async (hostId: string) => {
+    const vms = (await deps.listVms()).filter((vm) => vm.hostId === hostId);
+    if (vms.some((vm) => vm.offline)) return;
+    const report = await deps.network.repair(hostId, vms.map((vm) => vm.id));
+    if (report.removed.length > 0) deps.log.warn(`network repair on host ${hostId}: removed the networks of ${report.removed.join(', ')} (their microVMs no longer exist)`);
+    deps.onRepaired?.(hostId, report);
+  };
+  return deps.events.subscribe((event, payload) => {
+    if (event === 'hosts.removed') wasConnected.delete((payload as { id: string }).id);
+    if (event !== 'hosts.changed') return;
+    const host = payload as HostSummary;
+    const connected = host.connection.state === 'connected';
+    if (connected && !wasConnected.has(host.id)) {
+      void repair(host.id).catch((error: unknown) => deps.log.warn(`network repair on host ${host.id} failed: ${(error as Error).message}`));
+    }
+    if (connected) wasConnected.add(host.id);
+    else wasConnected.delete(host.id);
+  });
+}
