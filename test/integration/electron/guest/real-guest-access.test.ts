@@ -116,6 +116,13 @@ describe('the real guest', () => {
     expect((await exec('cat /root/app/f3.txt')).out).toBe('file 3, changed\n');
   }, 120_000);
 
+  it('is reached by plain OpenSSH with the ssh command the app shows (ProxyJump through the host)', async () => {
+    const shown = await t.call('guest.sshCommand', vm());
+    expect(shown.spelledOut).toMatch(/ -J .* root@10\.231\.0\.\d+$/);
+    const out = execFileSync('ssh', ['-F', shown.configPath, '-o', 'BatchMode=yes', shown.alias, 'uname -n; id -un'], { encoding: 'utf8', timeout: 60_000 });
+    expect(out).toBe('firedeck-guest\nroot\n');
+  }, 120_000);
+
   it('forwards the guest’s HTTP server on port 8000 to 127.0.0.1:PORT here', async () => {
     await exec('mkdir -p /tmp/www && echo served-by-the-real-guest > /tmp/www/index.html && (busybox httpd -p 127.0.0.1:8000 -h /tmp/www &)');
     await until(async () => (await t.call('guest.listeningPorts', vm())).some((p) => p.port === 8000), 30_000, 'port 8000 in the guest');
