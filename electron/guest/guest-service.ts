@@ -256,10 +256,12 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
       if (execs.has(execId)) throw new AppError('CONFLICT', 'A command with this id is running.', { remedy: 'Run it again; the window picks a new id each time.' });
       const held = await lease(ref);
       let run: GuestExec;
+      let ended = false;
       try {
         run = await runGuestExec(held, command, {
           onOutput: (stream, data) => deps.events.emit('guest.execOutput', { execId, stream, data }),
           onExit: (outcome) => {
+            ended = true;
             const owned = execs.get(execId);
             execs.delete(execId);
             owned?.handle.release('the command ended');
@@ -271,7 +273,9 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
         throw new AppError('GUEST_SSH_DOWN', `The guest refused to run the command: ${(error as Error).message}.`, { remedy: 'Try again.', cause: error });
       }
       const handle = deps.resources.add(caller.ownerId, 'guest-exec', run);
-      execs.set(execId, { ref, resource: run, handle });
+      // A command that ended before it was registered holds nothing any more.
+      if (ended) handle.release('the command ended');
+      else execs.set(execId, { ref, resource: run, handle });
       return { execId };
     },
     execCancel(execId, caller) {
