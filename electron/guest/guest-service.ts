@@ -211,6 +211,7 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
     async terminalOpen(ref, size, caller) {
       const held = await lease(ref);
       let sessionId = '';
+      let ended = false;
       let terminal: GuestTerminal;
       try {
         terminal = await openGuestTerminal(held, size, {
@@ -219,6 +220,7 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
             deps.events.emit('guest.terminalOutput', { sessionId, data });
           },
           onClose: (reason) => {
+            ended = true;
             const owned = terminals.get(sessionId);
             terminals.delete(sessionId);
             owned?.handle.release(reason);
@@ -230,6 +232,8 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
         throw new AppError('GUEST_SSH_DOWN', `The guest refused a shell: ${(error as Error).message}.`, { remedy: 'Try again; the guest’s sshd may allow few sessions (MaxSessions).', cause: error });
       }
       sessionId = own(terminals, ref, caller, 'guest-terminal', terminal, deps.terminalIdleMs ?? TERMINAL_IDLE_MS);
+      // A shell that ended before it was registered (the guest went at once) is let go at once.
+      if (ended) terminals.get(sessionId)?.handle.release('the shell ended');
       return { sessionId };
     },
     terminalInput(sessionId, data, caller) {
