@@ -233,7 +233,12 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
       }
       sessionId = own(terminals, ref, caller, 'guest-terminal', terminal, deps.terminalIdleMs ?? TERMINAL_IDLE_MS);
       // A shell that ended before it was registered (the guest went at once) is let go at once.
-      if (ended) terminals.get(sessionId)?.handle.release('the shell ended');
+      if (ended) {
+        const owned = terminals.get(sessionId);
+        terminals.delete(sessionId);
+        owned?.handle.release('the shell ended');
+        queueMicrotask(() => deps.events.emit('guest.terminalClosed', { sessionId, reason: 'the shell ended' }));
+      }
       return { sessionId };
     },
     terminalInput(sessionId, data, caller) {
