@@ -17,9 +17,19 @@ export interface ExecHandlers {
 
 /** One command in the guest, through the guest user's shell, its output streamed as it comes. */
 export async function runGuestExec(lease: GuestLease, command: string, handlers: ExecHandlers): Promise<GuestExec> {
-  const channel = await new Promise<ClientChannel>((resolve, reject) => lease.client.exec(command, (error, opened) => (error ? reject(error) : resolve(opened))));
-  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   let exit: { exitCode: number | null; signal?: string } | undefined;
+  // The exit status is an event, not buffered like the output: a short command's status can come
+  // in the same read as the exec's confirmation, so the listener goes on in ssh2's callback.
+  const channel = await new Promise<ClientChannel>((resolve, reject) =>
+    lease.client.exec(command, (error, opened) => {
+      if (error) return reject(error);
+      opened.on('exit', (code: number | null, signal?: string) => {
+        exit = typeof code === 'number' ? { exitCode: code } : { exitCode: null, ...(signal ? { signal: String(signal) } : {}) };
+      });
+      resolve(opened);
+    }),
+  );
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   let ended = false;
   let why: string | undefined;
   const emit = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
@@ -28,9 +38,6 @@ export async function runGuestExec(lease: GuestLease, command: string, handlers:
   };
   channel.on('data', emit('stdout'));
   channel.stderr.on('data', emit('stderr'));
-  channel.on('exit', (code: number | null, signal?: string) => {
-    exit = typeof code === 'number' ? { exitCode: code } : { exitCode: null, ...(signal ? { signal: String(signal) } : {}) };
-  });
   channel.on('error', () => {});
   const finish = () => {
     if (ended) return;

@@ -211,6 +211,7 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
     async terminalOpen(ref, size, caller) {
       const held = await lease(ref);
       let sessionId = '';
+      let ended = false;
       let terminal: GuestTerminal;
       try {
         terminal = await openGuestTerminal(held, size, {
@@ -219,6 +220,7 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
             deps.events.emit('guest.terminalOutput', { sessionId, data });
           },
           onClose: (reason) => {
+            ended = true;
             const owned = terminals.get(sessionId);
             terminals.delete(sessionId);
             owned?.handle.release(reason);
@@ -230,6 +232,13 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
         throw new AppError('GUEST_SSH_DOWN', `The guest refused a shell: ${(error as Error).message}.`, { remedy: 'Try again; the guest’s sshd may allow few sessions (MaxSessions).', cause: error });
       }
       sessionId = own(terminals, ref, caller, 'guest-terminal', terminal, deps.terminalIdleMs ?? TERMINAL_IDLE_MS);
+      // A shell that ended before it was registered (the guest went at once) is let go at once.
+      if (ended) {
+        const owned = terminals.get(sessionId);
+        terminals.delete(sessionId);
+        owned?.handle.release('the shell ended');
+        queueMicrotask(() => deps.events.emit('guest.terminalClosed', { sessionId, reason: 'the shell ended' }));
+      }
       return { sessionId };
     },
     terminalInput(sessionId, data, caller) {
@@ -256,10 +265,12 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
       if (execs.has(execId)) throw new AppError('CONFLICT', 'A command with this id is running.', { remedy: 'Run it again; the window picks a new id each time.' });
       const held = await lease(ref);
       let run: GuestExec;
+      let ended = false;
       try {
         run = await runGuestExec(held, command, {
           onOutput: (stream, data) => deps.events.emit('guest.execOutput', { execId, stream, data }),
           onExit: (outcome) => {
+            ended = true;
             const owned = execs.get(execId);
             execs.delete(execId);
             owned?.handle.release('the command ended');
@@ -271,7 +282,9 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
         throw new AppError('GUEST_SSH_DOWN', `The guest refused to run the command: ${(error as Error).message}.`, { remedy: 'Try again.', cause: error });
       }
       const handle = deps.resources.add(caller.ownerId, 'guest-exec', run);
-      execs.set(execId, { ref, resource: run, handle });
+      // A command that ended before it was registered holds nothing any more.
+      if (ended) handle.release('the command ended');
+      else execs.set(execId, { ref, resource: run, handle });
       return { execId };
     },
     execCancel(execId, caller) {

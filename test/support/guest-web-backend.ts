@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const entry = fileURLToPath(new URL('./.build/guest-web.mjs', import.meta.url));
+const entry = fileURLToPath(new URL('../../dist/test-support/guest-web.mjs', import.meta.url));
 
 export interface GuestWebBackend {
   url: string;
