@@ -1,12 +1,15 @@
-# boot-login-watch.sh DIR CREATE_TO_START_MS TIMEOUT_S — records a microVM's boot timing in its
+# boot-login-watch.sh DIR CREATE_TO_START_MS TIMEOUT_S [LAG_MS] — records a microVM's boot timing in its
 # config.json as "bootTiming": {"createToStartMs": N, "startToLoginMs": N|null}. Returns at once:
 # a background watcher (its output to /dev/null, so the SSH channel closes) looks for the guest's
 # first `login:` in console.log every 0.1 s, for at most TIMEOUT_S seconds and only while the VM's
 # process lives, then writes the figures (startToLoginMs null when no prompt came). TIMEOUT_S 0
 # writes at once with no login figure (a restored VM does not boot). The time is the host's,
-# counted from the watcher's start, right after InstanceStart was answered.
+# counted from the watcher's start plus LAG_MS: the app's estimate of how long after
+# InstanceStart was answered this command arrived (half an SSH round trip), so a guest faster
+# than the command is not recorded as 0 ms.
 # Exits: 3 DIR has no config.json.
-dir=$1 create=$2 timeout=$3
+dir=$1 create=$2 timeout=$3 lag=${4:-0}
+case $lag in '' | *[!0-9]*) lag=0 ;; esac
 cd -- "$dir" 2>/dev/null && [ -f config.json ] || exit 3
 (
   trap '' HUP
@@ -18,7 +21,7 @@ cd -- "$dir" 2>/dev/null && [ -f config.json ] || exit 3
     [ -f console.log ] || exit 0
     if grep -q 'login:' console.log 2>/dev/null; then
       read -r up _ < /proc/uptime
-      login=$(((${up%.*}${up#*.} - t0) * 10))
+      login=$(((${up%.*}${up#*.} - t0) * 10 + lag))
       break
     fi
     pid=

@@ -6,7 +6,7 @@
 # adds what was cut to console.rotated, the log's offset of console.log's first byte, with which
 # vm-console.sh keeps console offsets counting from the VM's first byte. The log stays below
 # MAX_BYTES + KEEP_BYTES + what the guest prints in INTERVAL_S; bytes the guest prints between
-# the copy and the truncation (microseconds) are lost.
+# the last size check and the truncation (one fork apart) are lost.
 # Exits: 3 DIR has no console.log.
 dir=$1 max=$2 keep=$3 interval=$4
 cd -- "$dir" 2>/dev/null && [ -f console.log ] || exit 3
@@ -20,6 +20,8 @@ cd -- "$dir" 2>/dev/null && [ -f console.log ] || exit 3
     size=$(stat -c %s console.log 2>/dev/null) || break
     if [ "$size" -gt "$max" ]; then
       tail -c "$keep" console.log > console.log.1.part && mv -f console.log.1.part console.log.1
+      # Measured again right before the cut, so only what lands between this and `:>` goes uncounted.
+      size=$(stat -c %s console.log 2>/dev/null) || break
       : > console.log
       dropped=
       read -r dropped 2>/dev/null < console.rotated

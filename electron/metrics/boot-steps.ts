@@ -21,6 +21,8 @@ export interface MetricsStepContext {
 export interface BootTimingMark {
   /** performance.now() when the start began. */
   beganAt: number;
+  /** How long one command's round trip to the host took (filled by `fc.putMetrics`). */
+  roundTripMs?: number;
 }
 
 /** The metrics file's path inside a run directory (what the sampler reads). */
@@ -37,7 +39,10 @@ export const LOGIN_WAIT_S = 300;
 export const putMetrics: Step<MetricsStepContext> = {
   name: 'fc.putMetrics',
   async run(ctx) {
+    const sent = performance.now();
     await runHostScript(ctx.connection, metricsPrepare, [ctx.paths.dir], { timeoutMs: 30_000 });
+    // The boot timing's estimate of how late the login watch starts after InstanceStart.
+    if (ctx.bootTiming) ctx.bootTiming.roundTripMs = performance.now() - sent;
     await ctx.client!.putMetrics({ metrics_path: metricsPath(ctx.paths.dir) });
   },
 };
@@ -61,7 +66,9 @@ export const recordBootTiming: Step<MetricsStepContext> = {
   name: 'bootTiming.record',
   async run(ctx) {
     const createToStart = sinceBegin(ctx);
-    await runHostScript(ctx.connection, bootLoginWatch, [ctx.paths.dir, createToStart, LOGIN_WAIT_S], { timeoutMs: 30_000 });
+    // The watch starts on the host half a round trip after InstanceStart was answered here.
+    const lag = Math.round((ctx.bootTiming?.roundTripMs ?? 0) / 2);
+    await runHostScript(ctx.connection, bootLoginWatch, [ctx.paths.dir, createToStart, LOGIN_WAIT_S, lag], { timeoutMs: 30_000 });
     return `started in ${createToStart} ms`;
   },
 };

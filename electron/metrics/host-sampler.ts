@@ -38,7 +38,11 @@ export interface HostSamplerOptions {
 export interface HostSampler {
   readonly running: boolean;
   start(): void;
-  /** Stops sampling; the history stays. The next start re-learns where metrics files end. */
+  /**
+   * Stops sampling; the history stays. A start soon after (a window going from the list to a VM
+   * page drops one subscription before it makes the next) carries on where the files were read;
+   * after a longer pause the next start re-learns where they end.
+   */
   stop(): void;
   /** Takes one sample now (the timer calls it; tests and the first subscriber too). */
   sampleOnce(): Promise<void>;
@@ -58,6 +62,8 @@ interface FollowedVm {
 
 const DEFAULT_TRUNCATE_BYTES = 1024 * 1024;
 const DEFAULT_MAX_VMS = 500;
+/** A start within this many intervals of the stop continues reading the metrics files where it was. */
+const RESUME_WITHIN_INTERVALS = 2;
 
 export function createHostSampler(options: HostSamplerOptions): HostSampler {
   const now = options.now ?? Date.now;
@@ -73,6 +79,7 @@ export function createHostSampler(options: HostSamplerOptions): HostSampler {
   let running = false;
   let inFlight: Promise<void> | undefined;
   let samples = 0;
+  let stoppedAt: number | undefined;
 
   const offsets = () =>
     [...vms]
@@ -150,6 +157,13 @@ export function createHostSampler(options: HostSamplerOptions): HostSampler {
     },
     start() {
       if (running) return;
+      // While stopped for long the files may have been trimmed and Firecracker wrote on: a rate
+      // over that whole pause would be no figure of now, so where they end is learnt again.
+      // A short pause keeps the offsets, or every navigation would cost the charts a sample of rates.
+      if (stoppedAt !== undefined && now() - stoppedAt > RESUME_WITHIN_INTERVALS * options.intervalMs) {
+        for (const vm of vms.values()) vm.track.offset = null;
+      }
+      stoppedAt = undefined;
       running = true;
       schedule(0);
     },
@@ -157,8 +171,7 @@ export function createHostSampler(options: HostSamplerOptions): HostSampler {
       running = false;
       clearTimeout(timer);
       timer = undefined;
-      // While stopped the files may be trimmed and Firecracker writes on: where they end is learnt again.
-      for (const vm of vms.values()) vm.track.offset = null;
+      stoppedAt ??= now();
     },
     sampleOnce() {
       // One sample at a time: a slow host gets fewer samples, never a pile of them.

@@ -49,14 +49,21 @@ export function createNotificationService(deps: NotificationServiceDeps): Notifi
   const vmStates = new Map<string, VmState>();
   const hostStates = new Map<string, ConnectionState['state']>();
   const hostLabels = new Map<string, string>();
-  const lostHosts = new Set<string>();
+  /** Hosts lost and not back yet → the id of the notification that said so. */
+  const lostHosts = new Map<string, string>();
   /** ownerId → what its window shows. */
   const views = new Map<string, { view: string; visible: boolean }>();
 
   const shown = (view: string) => [...views.values()].some((v) => v.view === view && v.visible);
   const anyVisible = () => [...views.values()].some((v) => v.visible);
 
-  function raise(fields: Omit<AppNotification, 'id' | 'at'>) {
+  function dismiss(id: string): boolean {
+    const had = items.delete(id);
+    if (had) deps.events.emit('notifications.dismissed', { id });
+    return had;
+  }
+
+  function raise(fields: Omit<AppNotification, 'id' | 'at'>): string {
     const notification: AppNotification = { id: randomUUID(), at: now().toISOString(), ...fields };
     items.set(notification.id, notification);
     while (items.size > max) items.delete(items.keys().next().value!);
@@ -68,6 +75,7 @@ export function createNotificationService(deps: NotificationServiceDeps): Notifi
         // The OS refusing a notification must not stop the in-app one.
       }
     }
+    return notification.id;
   }
 
   const remember = <K, V>(map: Map<K, V>, key: K, value: V) => {
@@ -101,9 +109,8 @@ export function createNotificationService(deps: NotificationServiceDeps): Notifi
     const state = host.connection.state;
     remember(hostStates, host.id, state);
     if (before === 'connected' && (state === 'reconnecting' || state === 'failed')) {
-      lostHosts.add(host.id);
       const why = host.connection.state === 'reconnecting' || host.connection.state === 'failed' ? host.connection.error.message : '';
-      raise({
+      const id = raise({
         kind: 'host-lost',
         level: 'warning',
         title: `${host.label} is unreachable`,
@@ -111,7 +118,10 @@ export function createNotificationService(deps: NotificationServiceDeps): Notifi
         hostId: host.id,
         view: 'hosts',
       });
+      lostHosts.set(host.id, id);
     } else if (state === 'connected' && lostHosts.has(host.id)) {
+      // "Unreachable" is no longer true once it is back: that toast goes, the news that it is back stays.
+      dismiss(lostHosts.get(host.id)!);
       lostHosts.delete(host.id);
       raise({ kind: 'host-back', level: 'info', title: `${host.label} is back`, body: `Firedeck is connected to ${host.label} again.`, hostId: host.id, view: 'hosts' });
     } else if (state === 'disconnected') {
@@ -173,11 +183,7 @@ export function createNotificationService(deps: NotificationServiceDeps): Notifi
 
   return {
     list: () => [...items.values()],
-    dismiss(id) {
-      const had = items.delete(id);
-      if (had) deps.events.emit('notifications.dismissed', { id });
-      return had;
-    },
+    dismiss,
     viewShown(view, visible, caller) {
       if (!views.has(caller.ownerId)) {
         deps.resources.add(caller.ownerId, 'view-presence', { close: () => views.delete(caller.ownerId) });

@@ -87,7 +87,13 @@ export const createDisk: Step<VmStartContext> = {
   async run(ctx) {
     const bytes = (ctx.request.diskMib ?? 0) * 1024 * 1024;
     // Copying (and checking) a large image takes a while where the filesystem cannot reflink.
-    const made = await runHostScript(ctx.connection, vmDiskCreate, [ctx.paths.dir, ctx.request.rootfs, bytes], { timeoutMs: 30 * 60_000 });
+    const made = await runHostScript(ctx.connection, vmDiskCreate, [ctx.paths.dir, ctx.request.rootfs, bytes], { timeoutMs: 30 * 60_000 }).catch((error: unknown) => {
+      // The script's named exit knows no path; the user needs to know which image is missing.
+      if (error instanceof AppError && error.code === 'NOT_FOUND') {
+        throw new AppError('NOT_FOUND', `The root filesystem image ${ctx.request.rootfs} cannot be read on ${ctx.hostName}.`, { remedy: error.remedy });
+      }
+      throw error;
+    });
     const [sha256, size] = made.output.trim().split(' ');
     return `${ROOT_DISK}: ${Math.ceil(Number(size) / 1024 ** 2)} MiB, image SHA-256 ${sha256?.slice(0, 12) ?? '?'}…`;
   },

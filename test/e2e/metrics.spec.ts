@@ -190,4 +190,12 @@ test('a killed VM raises a notification with its last console lines; a host lost
   await expect(toasts.getByRole('status').filter({ hasText: 'kvm box is unreachable' })).toBeVisible({ timeout: 20_000 });
   await host.start();
   await expect(toasts.getByRole('status').filter({ hasText: 'kvm box is back' })).toBeVisible({ timeout: 30_000 });
+  await expect(toasts.getByRole('status').filter({ hasText: 'kvm box is unreachable' })).toBeHidden();
+
+  // Settings: Copy diagnostics and Reveal log folder, for a bug report.
+  await app.goTo('Settings');
+  await expect(page.getByRole('button', { name: /Copy diagnostics/ })).toBeVisible();
+  await shot(page, 'settings-diagnostics-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'settings-diagnostics-dark');
 });

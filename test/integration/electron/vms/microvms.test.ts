@@ -8,6 +8,7 @@ import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
+import { until } from '../../../support/dash-stream';
 import { installFirecrackerFor, processesOf } from '../../../support/vm-fixtures';
 
 // A test user of this suite's own: removeVmsOf (in installFirecrackerFor) kills its processes.
@@ -118,6 +119,8 @@ describe('the truth about microVMs', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     execFileSync('pkill', ['-9', '-u', user, '-f', `${runDir('doomed')}/api.sock`]);
+    // SIGKILL is delivered at once, but the process leaves /proc a moment later (longer under load).
+    await until(() => processesOf(user, runDir('doomed')).length === 0, 'the killed Firecracker gone');
     const listed = (await t.call('vms.list')).find((vm) => vm.id === 'doomed') as VmSummary;
     expect(listed.state).toBe('exited');
     expect(listed.lastLog?.join('\n')).toMatch(/login|#/);
@@ -174,9 +177,9 @@ describe('the truth about microVMs', () => {
 
   it('a failing boot step names itself and undoes the steps before it', async () => {
     const hostId = await connect(host);
-    // Firecracker cannot open a root drive that is not there: a step after the process started.
+    // An image that is not there fails the disk copy, after the run directory was made.
     const failed = await failureOf(create(hostId, 'no-drive', { rootfs: '/nonexistent/rootfs.ext4' }));
-    expect(failed).toMatchObject({ details: { step: 'fc.putRootDrive' } });
+    expect(failed).toMatchObject({ details: { step: 'host.createDisk' } });
     expect(failed.message).toContain('/nonexistent/rootfs.ext4');
     expect(existsSync(runDir('no-drive'))).toBe(false);
     expect(processesOf(user, runDir('no-drive'))).toEqual([]);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../../../support/dash-stream';
 import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
@@ -111,12 +111,16 @@ describe('the LAN tcp transport (chosen, unsafe)', () => {
 
   it('a boot rolled back after fc.connect stops the bridge it started', async () => {
     const hostId = await connectOverLan();
-    // A root drive that is not there fails a step after fc.connect.
-    const failed = await failureOf(create(hostId, 'lan-undo', { rootfs: '/nonexistent/rootfs.ext4' }));
-    expect(failed).toMatchObject({ details: { step: 'fc.putRootDrive' } });
+    // A snapshot whose state file is damaged fails fc.loadSnapshot, a step after fc.connect.
+    await create(hostId, 'lan-src');
+    await t.call('vms.snapshot', { hostId, id: 'lan-src', name: 'broken' });
+    writeFileSync(`${runDir('lan-src')}/snapshots/broken/state`, 'not a snapshot');
+    const failed = await failureOf(t.call('vms.restore', { hostId, id: 'lan-src', newId: 'lan-undo', snapshot: 'broken' }));
+    expect(failed).toMatchObject({ details: { step: 'fc.loadSnapshot' } });
     expect(existsSync(runDir('lan-undo'))).toBe(false);
-    expect(processesOf(user, 'TCP-LISTEN')).toEqual([]);
     expect(processesOf(user, runDir('lan-undo'))).toEqual([]);
+    await t.call('vms.delete', { hostId, id: 'lan-src' });
+    expect(processesOf(user, 'TCP-LISTEN')).toEqual([]);
   });
 
   it('an exited VM’s bridge is stopped when the VM is seen dead, not when it is deleted', async () => {

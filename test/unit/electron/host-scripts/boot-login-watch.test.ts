@@ -40,6 +40,15 @@ function runDir(withProcess: boolean) {
 }
 
 describe('boot-login-watch.sh under dash', () => {
+  it('counts the lag the app estimated before the watch began: a prompt already there reads as that lag, not 0 ms', async () => {
+    const dir = runDir(true);
+    appendFileSync(join(dir, 'console.log'), 'firedeck-guest login: ');
+    runUnderDash(watch, [dir, 300, 30, 42]);
+    const timing = await timingIn(dir);
+    expect(timing).toMatchObject({ createToStartMs: 300 });
+    expect(timing!.startToLoginMs).toBeGreaterThanOrEqual(42);
+  });
+
   it('returns at once, then records both figures when the guest prints its login prompt', async () => {
     const dir = runDir(true);
     const run = runUnderDash(watch, [dir, 1234, 30]);

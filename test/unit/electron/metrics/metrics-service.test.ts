@@ -101,6 +101,24 @@ describe('metrics service', () => {
     expect(service.sampler(HOST)!.running).toBe(false);
   });
 
+  it('a window going from one view to another (one subscription dropped, the next made) costs no sample its rates', async () => {
+    let held = service.subscribe(undefined, { ownerId: 'w' });
+    await samples(3);
+    const got: MetricsSampledEvent[] = [];
+    const off = events.subscribe((event, payload) => {
+      if (event === 'metrics.sampled') got.push(payload as MetricsSampledEvent);
+    });
+    for (let i = 0; i < 4; i++) {
+      service.unsubscribe(held.subscriptionId, { ownerId: 'w' });
+      held = service.subscribe(HOST, { ownerId: 'w' });
+      await samples(1);
+    }
+    off();
+    // Every sample after the first three read the files on from where the one before stopped.
+    expect(got.length).toBeGreaterThanOrEqual(4);
+    expect(got.flatMap((s) => s.vms.map((vm) => vm.diskReadBps))).not.toContain(null);
+  });
+
   it('keeps a bounded history per VM, and figures for disk and network from the flushed lines', async () => {
     service.subscribe(HOST, { ownerId: 'w' });
     await samples(2);

@@ -48,6 +48,8 @@ describe('notification service', () => {
     t.events.emit('hosts.changed', host({ state: 'connected', since: '' }));
     expect(t.raised.map((n) => n.kind)).toEqual(['host-lost', 'host-back']);
     expect(t.raised[0]!.body).toContain('The SSH connection dropped.');
+    // Once it is back, "unreachable" is gone from the list; "back" stays.
+    expect(t.service.list().map((n) => n.kind)).toEqual(['host-back']);
   });
 
   it('tells of a task that ended only when no window shows its view; OS notifications only when no window is on screen', () => {
