@@ -107,6 +107,12 @@ afterAll(async () => {
   await Promise.all([jailed?.stop(), plain?.stop()]);
   await removeVmsOf(user);
   await removeVmsOf(plainUser);
+  // The suite's own users go with it (their groups and homes too); jail uids never had entries.
+  for (const name of [user, plainUser]) {
+    spawnSync('pkill', ['-9', '-u', name]);
+    spawnSync('userdel', ['--remove', name]);
+    spawnSync('groupdel', [name]);
+  }
 });
 
 describe('a microVM on a host with the privileged helper', () => {

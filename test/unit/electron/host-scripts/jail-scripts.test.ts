@@ -141,3 +141,24 @@ describe('jail-stop.sh and jail-snapshot.sh under dash', () => {
     expect([readFileSync(join(dir, 'snapshots', 'first', 'state'), 'utf8'), readFileSync(join(dir, 'snapshots', 'first', 'mem'), 'utf8')]).toEqual(['S', 'M']);
   });
 });
+
+describe('vm-discover.sh for a jailed VM', () => {
+  // The field after the command name, 20 on: the start time in clock ticks since boot.
+  const starttime = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]!;
+
+  it('counts it alive while its pid has the start time the jail line recorded (its cwd is not to be looked at), and prints the line', async () => {
+    const { default: vmDiscover } = await import('../../../../electron/host-scripts/vm-discover.sh');
+    // A process of another cwd stands in for the jailed Firecracker.
+    const pid = process.pid;
+    writeFileSync(join(dir, 'firecracker.pid'), `${pid}\n`);
+    writeFileSync(join(dir, 'config.json'), '{}\n');
+    const line = `pid=${pid} starttime=${starttime(pid)} uid=900000 chroot=/x`;
+    writeFileSync(join(dir, 'jail'), `${line}\n`);
+    const listed = runUnderDash(vmDiscover, [join(dir, '..')]);
+    expect(listed.stdout).toContain(`@vm vm1\nalive yes\n`);
+    expect(listed.stdout).toContain(`jail ${line}\n`);
+    // A reused pid (another start time) is not the VM.
+    writeFileSync(join(dir, 'jail'), `pid=${pid} starttime=1 uid=900000 chroot=/x\n`);
+    expect(runUnderDash(vmDiscover, [join(dir, '..')]).stdout).toContain('@vm vm1\nalive no\n');
+  });
+});

@@ -20,7 +20,7 @@ describe('firedeck-helper refuses what is not its job, and runs nothing when it 
     ['no subcommand', [], 64],
     ['an unknown subcommand', ['rm', '-rf', '/'], 64],
     ['a subcommand with a command after it', ['net-up; reboot'], 64],
-    ['a jail subcommand (reserved, not yet there)', ['jail-start', '1000', 'vm1'], 64],
+    ['a jail subcommand with too few arguments', ['jail-start', '1000', 'vm1'], 64],
     ['a missing argument', ['net-up', '1000', 'vm1', '0'], 64],
     ['an extra argument', ['net-down', '1000', 'vm1', 'extra'], 64],
     ['version with arguments', ['version', 'now'], 64],
