@@ -31,6 +31,8 @@ export const systemPackages = {
   'qemu-system-x86': '/usr/bin/qemu-system-x86_64',
   'busybox-static': '/usr/share/doc/busybox-static/copyright',
   mmdebstrap: '/usr/bin/mmdebstrap',
+  // the guest sync bench's baseline (npm run bench -- guest)
+  rsync: '/usr/bin/rsync',
 };
 
 export function ensureSystemPackages(log = console.log) {
