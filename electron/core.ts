@@ -94,6 +94,8 @@ export interface Core {
   /** The log file in the data folder (logs/firedeck.log). */
   appLog: AppLog;
   dataDir: string;
+  /** 127.0.0.1 ports that forward to a guest now: the only http links the desktop window opens. */
+  forwardedPorts(): number[];
   /** A window load or browser tab went away: closes everything it opened (consoles, terminals, forwards). */
   releaseOwner(ownerId: string): void;
   close(): Promise<void>;
@@ -187,6 +189,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     metrics,
     appLog,
     dataDir: options.dataDir,
+    forwardedPorts: () => guest.forwardedPorts(),
     releaseOwner: (ownerId) => {
       resources.releaseOwner(ownerId);
     },

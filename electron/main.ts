@@ -25,8 +25,10 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
+/** Filled once the core exists: a guest's forwarded ports are the only http links windows may open. */
+let forwardedPorts: () => readonly number[] = () => [];
 app.on('web-contents-created', (_event, contents) => {
-  hardenWebContents(contents, (url) => void shell.openExternal(url));
+  hardenWebContents(contents, (url) => void shell.openExternal(url), () => forwardedPorts());
 });
 
 function createWindow(saved: WindowState | null, remember: (state: WindowState) => void): BrowserWindow {
@@ -90,6 +92,7 @@ if (!app.requestSingleInstanceLock()) {
       notifier: createOsNotifier(Notification),
       revealPath: (path) => shell.showItemInFolder(path),
     });
+    forwardedPorts = () => core.forwardedPorts();
     registerIpc(ipcMain, core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     app.setAboutPanelOptions({
       applicationName: 'Firedeck',

@@ -118,6 +118,22 @@ function isExternalLinkAllowed(url: string): boolean {
   return externalLinkPlaces.some((place) => parsed.hostname === place.host && parsed.pathname.startsWith(place.pathPrefix));
 }
 
+/**
+ * `http://127.0.0.1:PORT/…` where PORT forwards to a guest right now (Open in browser on a VM's
+ * forwards): loopback only, no credentials, and only while the forward lives, so the renderer
+ * cannot send the browser to any other local service.
+ */
+export function isForwardUrl(url: string, forwardedPorts: readonly number[]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1' || parsed.username !== '' || parsed.password !== '') return false;
+  return parsed.port !== '' && forwardedPorts.includes(Number(parsed.port));
+}
+
 /** Permissions the renderer may use; everything else is refused (item 5). */
 const allowedPermissions = new Set(['clipboard-sanitized-write']);
 
@@ -145,7 +161,7 @@ export interface SessionLike {
 }
 
 /** Applied to every WebContents the app creates (Podman Desktop hooks `web-contents-created` the same way). */
-export function hardenWebContents(contents: WebContentsLike, openExternal: (url: string) => void): void {
+export function hardenWebContents(contents: WebContentsLike, openExternal: (url: string) => void, forwardedPorts: () => readonly number[] = () => []): void {
   const stayInApp = (event: PreventableEvent, url: string) => {
     if (!isAppUrl(url)) event.preventDefault(); // item 13
   };
@@ -154,7 +170,7 @@ export function hardenWebContents(contents: WebContentsLike, openExternal: (url:
   contents.on('will-attach-webview', (event) => event.preventDefault()); // item 12
   contents.setWindowOpenHandler(({ url }) => {
     // item 14: no new Electron windows, ever; allowed links open in the user's browser.
-    if (isExternalLinkAllowed(url)) openExternal(url);
+    if (isExternalLinkAllowed(url) || isForwardUrl(url, forwardedPorts())) openExternal(url);
     return { action: 'deny' };
   });
 }

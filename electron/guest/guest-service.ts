@@ -53,6 +53,8 @@ export interface GuestService {
   forwardAdd(ref: VmRef, guestPort: number, localPort: number | undefined, caller: Caller): Promise<GuestForward>;
   forwardList(ref: VmRef, caller: Caller): GuestForward[];
   forwardRemove(forwardId: string, caller: Caller): boolean;
+  /** The loopback ports of every live forward, whoever opened it (the desktop window may open them in the browser). */
+  forwardedPorts(): number[];
   sshCommand(ref: VmRef): Promise<GuestSshCommand>;
   forgetHostKey(ref: VmRef): Promise<boolean>;
   /** Open guest connections (tests, benches). */
@@ -314,6 +316,7 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
         return parseListeningPorts(result.stdout);
       }),
 
+    forwardedPorts: () => [...forwards.values()].map((f) => f.resource.localPort),
     async forwardAdd(ref, guestPort, localPort, caller) {
       const taken = [...forwards.values()].find((f) => f.resource.localPort === (localPort ?? guestPort));
       if (taken) {

@@ -15,8 +15,6 @@ export function GuestPorts({ hostId, vmId }: { hostId: string; vmId: string }) {
   const { loadForwards, loadPorts, addForward, removeForward } = useAppStore(
     useShallow((s) => ({ loadForwards: s.guest.loadForwards, loadPorts: s.guest.loadPorts, addForward: s.guest.addForward, removeForward: s.guest.removeForward })),
   );
-  // The desktop window opens no page it does not know (electron/security.ts): there, the address is copied instead.
-  const desktop = useAppStore((s) => s.app.info?.mode === 'electron');
   const [guestPort, setGuestPort] = useState('');
   const [localPort, setLocalPort] = useState('');
   const [error, setError] = useState<AppErrorShape | undefined>();
@@ -41,15 +39,12 @@ export function GuestPorts({ hostId, vmId }: { hostId: string; vmId: string }) {
               <span>
                 guest port <strong>{f.guestPort}</strong> → <code>127.0.0.1:{f.localPort}</code>
               </span>
-              {desktop ? (
-                <button type="button" className="button button-small" onClick={() => void navigator.clipboard?.writeText(f.url).catch(() => {})}>
-                  Copy address
-                </button>
-              ) : (
-                <a className="button button-small" href={f.url} target="_blank" rel="noopener noreferrer">
-                  Open in browser
-                </a>
-              )}
+              <a className="button button-small" href={f.url} target="_blank" rel="noopener noreferrer">
+                Open in browser
+              </a>
+              <button type="button" className="button button-small" onClick={() => void navigator.clipboard?.writeText(f.url).catch(() => {})}>
+                Copy address
+              </button>
               <button type="button" className="button button-small" onClick={() => void removeForward(vm, f.forwardId)}>
                 Remove
               </button>

@@ -4,6 +4,7 @@ import {
   contentSecurityPolicy,
   hardenSession,
   hardenWebContents,
+  isForwardUrl,
   windowOptions,
 } from '../../../electron/security';
 import type { SessionLike, WebContentsLike } from '../../../electron/security';
@@ -131,5 +132,26 @@ describe('hardenSession', () => {
       expect(check!(null, permission)).toBe(false);
     }
     expect(check!(null, 'clipboard-sanitized-write')).toBe(true);
+  });
+});
+
+describe('isForwardUrl', () => {
+  it('opens only http://127.0.0.1 on a port that forwards to a guest now', () => {
+    expect(isForwardUrl('http://127.0.0.1:8000/', [8000])).toBe(true);
+    expect(isForwardUrl('http://127.0.0.1:8000/app?x=1', [8000, 9000])).toBe(true);
+    for (const url of ['http://127.0.0.1:8001/', 'http://localhost:8000/', 'https://127.0.0.1:8000/', 'http://user:pw@127.0.0.1:8000/', 'http://127.0.0.1/', 'file:///etc/passwd', 'not a url']) {
+      expect(isForwardUrl(url, [8000, 80])).toBe(false);
+    }
+  });
+
+  it('hands such a link to the system browser only while the forward lives', () => {
+    const { contents, open } = fakeContents();
+    const openExternal = vi.fn();
+    let ports: number[] = [8000];
+    hardenWebContents(contents, openExternal, () => ports);
+    expect(open('http://127.0.0.1:8000/')).toEqual({ action: 'deny' });
+    ports = [];
+    open('http://127.0.0.1:8000/');
+    expect(openExternal.mock.calls).toEqual([['http://127.0.0.1:8000/']]);
   });
 });
