@@ -9,6 +9,7 @@ import { printTable, writeResults } from './harness';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
+import { benchCreateToShell, benchDiskCopy } from './vm-disk.bench';
 import { benchPollingMemory, benchVmList } from './vm-list.bench';
 import { benchWizardRerun } from './wizard.bench';
 
@@ -19,6 +20,9 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['api', benchApiLatency],
   ['list', benchVmList],
   ['wizard', benchWizardRerun],
+  // Both need root and the real test guest (built on first use, cached).
+  ['disk-copy', benchDiskCopy],
+  ['create-to-shell', benchCreateToShell],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],

@@ -52,8 +52,10 @@ describe('console-watch.sh under dash', () => {
     const kept = readFileSync(join(dir, 'console.log.1'), 'utf8');
     expect(kept.length).toBeLessThanOrEqual(300);
     const rotated = Number(readFileSync(join(dir, 'console.rotated'), 'utf8'));
-    // What was cut plus what is left is what was printed (no rotation raced a write here).
-    expect(rotated + statSync(join(dir, 'console.log')).size).toBe(written);
+    // What was cut plus what is left is what was printed, but for a line that raced a rotation.
+    const accounted = rotated + statSync(join(dir, 'console.log')).size;
+    expect(accounted).toBeLessThanOrEqual(written);
+    expect(accounted).toBeGreaterThanOrEqual(written - 2 * 51);
     // The last lines of an exited VM still come, across the rotation.
     vm.kill('SIGKILL');
     await until(() => !watcherAlive(), 'the watcher ending with the VM');
