@@ -338,11 +338,12 @@ export function createVmService(deps: {
       const dir = `${paths.snapshotsDir}/${snapshotName}`;
       const made = await runHostScript(ctx.connection, vmSnapshotDir, [paths.dir, snapshotName], { timeoutMs: 15_000 });
       if (made.outcome === 'exists') throw new AppError('CONFLICT', `${ref.id} already has a snapshot named ${snapshotName}.`, { remedy: 'Choose another name, or delete that snapshot first.' });
-      const wasRunning = (await client.describeInstance()).state === 'Running';
-      if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
+      let wasRunning = false;
       let failure: unknown;
       let kib = 0;
       try {
+        wasRunning = (await client.describeInstance()).state === 'Running';
+        if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
         await client.createSnapshot({ snapshot_path: `${dir}/state`, mem_file_path: `${dir}/mem` }, { timeoutMs: 120_000 });
         // The disk is copied while the guest is still paused, so it matches the memory just saved.
         kib = Number((await runHostScript(ctx.connection, vmSnapshotDisk, [paths.dir, snapshotName, createdAt.toISOString()], { timeoutMs: 30 * 60_000 })).output.trim());
@@ -352,6 +353,7 @@ export function createVmService(deps: {
       // Resume even after a failed snapshot, and do not let a failed resume hide why the snapshot failed.
       const resumed = wasRunning ? await client.patchVm('Resumed').then(() => null, (error: unknown) => error) : null;
       if (failure) {
+        // Nothing half-made is kept: the name stays free for another try.
         await runHostScript(ctx.connection, vmSnapshotDelete, [paths.dir, snapshotName], { timeoutMs: 30_000 }).catch(() => {});
         throw failure;
       }

@@ -151,6 +151,10 @@ test('after a backend restart, a host that is not connected is named with Connec
 
     await vms.openVm('hung-vm');
     await page.getByRole('button', { name: 'Snapshot' }).click();
+    const snapshot = page.getByRole('dialog', { name: 'Snapshot hung-vm' });
+    await snapshot.getByRole('button', { name: 'Take snapshot' }).click();
+    await expect(snapshot.getByRole('alert')).toContainText('refuses connections');
+    await snapshot.getByRole('button', { name: 'Cancel' }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'Snapshot failed' })).toContainText('refuses connections');
     await page.screenshot({ path: test.info().outputPath('vm-page-error.png') });
     await vms.backToList();
