@@ -32,6 +32,9 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
     { header: 'State', cell: (vm) => <VmStatus vm={vm} now={now} /> },
     { header: 'vCPUs', cell: (vm) => vm.vcpus },
     { header: 'Memory', cell: (vm) => `${vm.memoryMib} MiB` },
+    { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
+    // A VM that is only last seen has no uptime anyone knows.
+    { header: 'Uptime', cell: (vm) => (!vm.offline && (vm.state === 'running' || vm.state === 'paused') ? uptime(vm.startedAt, now) : '—') },
     {
       header: 'Image · disk',
       cell: (vm) =>
@@ -46,9 +49,6 @@ export function VmTable({ vms }: { vms: VmSummary[] }) {
           <span className="muted small">{vm.rootfs.split('/').at(-1)} (shared image)</span>
         ),
     },
-    { header: 'Activity', cell: (vm) => (vm.state === 'running' && !vm.offline ? <VmSparklines hostId={vm.hostId} vmId={vm.id} vcpus={vm.vcpus} /> : null) },
-    // A VM that is only last seen has no uptime anyone knows.
-    { header: 'Uptime', cell: (vm) => (!vm.offline && (vm.state === 'running' || vm.state === 'paused') ? uptime(vm.startedAt, now) : '—') },
     { header: 'Actions', hideHeader: true, cell: (vm) => <VmActions vm={vm} compact /> },
   ];
   return <DataTable label="MicroVMs" columns={columns} rows={vms} rowKey={vmKey} rowLabel={(vm) => vm.id} empty="No microVM matches these filters." />;
