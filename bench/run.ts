@@ -12,6 +12,7 @@ import { benchMetricsHeap } from './metrics-heap.bench';
 import { benchMetricsMemory, benchSamplerCpu } from './metrics.bench';
 import type { BenchResult } from './harness';
 import { benchPush } from './push.bench';
+import { benchCreateToShell, benchDiskCopy } from './vm-disk.bench';
 import { benchPollingMemory, benchVmList } from './vm-list.bench';
 import { benchWizardRerun } from './wizard.bench';
 
@@ -24,6 +25,9 @@ const suites: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['wizard', benchWizardRerun],
   ['jail', benchJail],
   ['guest', benchGuest],
+  // Both need root and the real test guest (built on first use, cached).
+  ['disk-copy', benchDiskCopy],
+  ['create-to-shell', benchCreateToShell],
   // Ten minutes by default (BENCH_MEMORY_MINUTES shortens it).
   ['memory', benchPollingMemory],
   ['sampler', benchSamplerCpu],

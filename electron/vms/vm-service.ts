@@ -359,11 +359,12 @@ export function createVmService(deps: {
       const dir = `${paths.snapshotsDir}/${snapshotName}`;
       const made = await runHostScript(ctx.connection, vmSnapshotDir, [paths.dir, snapshotName], { timeoutMs: 15_000 });
       if (made.outcome === 'exists') throw new AppError('CONFLICT', `${ref.id} already has a snapshot named ${snapshotName}.`, { remedy: 'Choose another name, or delete that snapshot first.' });
-      const wasRunning = (await client.describeInstance()).state === 'Running';
-      if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
+      let wasRunning = false;
       let failure: unknown;
       let kib = 0;
       try {
+        wasRunning = (await client.describeInstance()).state === 'Running';
+        if (wasRunning) await client.patchVm('Paused'); // Firecracker snapshots only a paused VM
         await prepareJailSnapshot(ctx.connection, paths.dir, ref.id, snapshotName);
         await client.createSnapshot({ snapshot_path: `${dir}/state`, mem_file_path: `${dir}/mem` }, { timeoutMs: 120_000 });
         await exportJailSnapshot(ctx.connection, paths.dir, ref.id, snapshotName);
@@ -375,6 +376,7 @@ export function createVmService(deps: {
       // Resume even after a failed snapshot, and do not let a failed resume hide why the snapshot failed.
       const resumed = wasRunning ? await client.patchVm('Resumed').then(() => null, (error: unknown) => error) : null;
       if (failure) {
+        // Nothing half-made is kept: the name stays free for another try.
         await runHostScript(ctx.connection, vmSnapshotDelete, [paths.dir, snapshotName], { timeoutMs: 30_000 }).catch(() => {});
         throw failure;
       }

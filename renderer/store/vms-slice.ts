@@ -89,7 +89,12 @@ export function createVmsSlice(ctx: SliceContext): VmsSlice {
       if (list) patch({ snapshots: { ...slice().snapshots, [vmKey(vm)]: list } });
     },
     async takeSnapshot(vm, name) {
-      return snapshotCall(vm, async () => (await ctx.api.invoke('vms.snapshot', { hostId: vm.hostId, id: vm.id, ...(name ? { name } : {}) })).snapshot);
+      const key = vmKey(vm);
+      patch({ errors: { ...slice().errors, [key]: undefined } });
+      const result = await snapshotCall(vm, async () => (await ctx.api.invoke('vms.snapshot', { hostId: vm.hostId, id: vm.id, ...(name ? { name } : {}) })).snapshot);
+      // A failure is also the VM's, shown on its row and page as any failed action is (a name taken stays the dialog's).
+      if (!result.ok && Object.keys(result.fieldErrors).length === 0) patch({ errors: { ...slice().errors, [key]: { action: 'snapshot', error: result.error } } });
+      return result;
     },
     async deleteSnapshot(vm, name) {
       return snapshotCall(vm, async () => (await ctx.api.invoke('vms.snapshotDelete', { hostId: vm.hostId, id: vm.id, snapshot: name })).deleted);

@@ -51,6 +51,8 @@ test('a new user boots a microVM, watches its console and stops it; a name with 
 
   // The VM page opens with its live console: the boot log, then the guest's shell.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('x\\n@vm ghost-vm');
+  // xterm draws only while in view, and the metrics panel puts the console below the fold.
+  await vms.console().scrollIntoViewIfNeeded();
   await expect(vms.console()).toContainText('login', { timeout: 15_000 });
   await vms.typeInConsole('echo typed-in-the-browser');
   await expect(vms.console()).toContainText('typed-in-the-browser');
@@ -105,7 +107,7 @@ test('while its host is unreachable a VM is shown as last seen, its actions disa
   await expect(row).toContainText('kvm box cannot be reached');
   await expect(row.getByRole('button', { name: 'Pause' })).toBeDisabled();
   await expect(row.getByRole('button', { name: 'Stop' })).toBeDisabled();
-  await expect(row.getByRole('cell').nth(5)).toHaveText('—'); // no frozen uptime
+  await expect(row.getByRole('cell').nth(6)).toHaveText('—'); // no frozen uptime (after the Activity column)
   await expect(vms.unlistedHosts()).toContainText('kvm box');
   await page.screenshot({ path: test.info().outputPath('vm-list-host-lost.png') });
 
@@ -151,6 +153,10 @@ test('after a backend restart, a host that is not connected is named with Connec
 
     await vms.openVm('hung-vm');
     await page.getByRole('button', { name: 'Snapshot' }).click();
+    const snapshot = page.getByRole('dialog', { name: 'Snapshot hung-vm' });
+    await snapshot.getByRole('button', { name: 'Take snapshot' }).click();
+    await expect(snapshot.getByRole('alert')).toContainText('refuses connections');
+    await snapshot.getByRole('button', { name: 'Cancel' }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'Snapshot failed' })).toContainText('refuses connections');
     await page.screenshot({ path: test.info().outputPath('vm-page-error.png') });
     await vms.backToList();

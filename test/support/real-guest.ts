@@ -21,7 +21,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packTestKernel } from './firecracker-emulator/test-kernel';
 
-const here = dirname(fileURLToPath(import.meta.url));
+/** test/support, found by walking up from this module: the benchmarks bundle it into dist/. */
+const here = (() => {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'test', 'support', 'guest'))) return join(dir, 'test', 'support');
+  }
+  throw new Error('test/support/guest not found above this module');
+})();
 const recipeDir = join(here, 'guest');
 const cacheRoot = process.env.FIREDECK_TEST_GUEST_CACHE ?? '/var/cache/firedeck-test-guest';
 /** How long a test process waits for another one's build before giving up. */

@@ -64,6 +64,23 @@ describe('vm-disk-create.sh under dash', () => {
     expect(existsSync(join(dir, 'rootfs.ext4'))).toBe(false);
   });
 
+  it('hashes an image once while it is unchanged, and again (refusing it) once it was written', () => {
+    const copy = join(root, 'rootfs-memo.ext4');
+    writeFileSync(copy, readFileSync(image));
+    writeFileSync(`${copy}.sha256`, `${sha}\n`);
+    expect(runUnderDash(script, [runDir('memo-1'), copy, 0]).status).toBe(0);
+    expect(existsSync(join(root, '.rootfs-memo.ext4.checked'))).toBe(true);
+    // Unchanged: no hash at all (a sha256sum that fails would stop the create).
+    expect(runUnderDash(script, [runDir('memo-2'), copy, 0], { standIns: { sha256sum: 'exit 1' } })).toMatchObject({ status: 0, stdout: `${sha} ${16 * MiB}\n` });
+    // Written (even with its mtime put back): hashed again, and refused.
+    const before = statSync(copy);
+    const bytes = readFileSync(copy);
+    bytes[2000] = 0x42;
+    writeFileSync(copy, bytes);
+    execFileSync('touch', ['-d', before.mtime.toISOString(), copy]);
+    expect(runUnderDash(script, [runDir('memo-3'), copy, 0]).status).toBe(4);
+  });
+
   it('refuses when the host has less free disk than the disk may grow to (exit 5, the figures)', () => {
     const dir = runDir('short');
     const run = runUnderDash(script, [dir, image, 64 * MiB], {
