@@ -107,7 +107,7 @@ test('while its host is unreachable a VM is shown as last seen, its actions disa
   await expect(row).toContainText('kvm box cannot be reached');
   await expect(row.getByRole('button', { name: 'Pause' })).toBeDisabled();
   await expect(row.getByRole('button', { name: 'Stop' })).toBeDisabled();
-  await expect(row.getByRole('cell').nth(6)).toHaveText('—'); // no frozen uptime (after the Activity column)
+  await expect(row.getByRole('cell').nth(6)).toHaveText('—'); // no frozen uptime (Uptime is the seventh column)
   await expect(vms.unlistedHosts()).toContainText('kvm box');
   await page.screenshot({ path: test.info().outputPath('vm-list-host-lost.png') });
 
