@@ -1,5 +1,7 @@
 # vm-kill.sh DIR WHAT — ends processes of the run directory DIR. WHAT is `bridge` (its LAN socat
-# bridge only), `vm` (Firecracker and the bridge), `stop` (both, then the `stopped` marker) or
+# bridge only), `vm` (Firecracker and the bridge), `stop` (both, then the `stopped` marker),
+# `intend-stop` (the marker only, before a guest is asked to shut down, so the moment its process
+# is gone it reads as stopped, not as an unexpected exit) or
 # `delete` (both, then the directory); the boot-timing and console-log watchers go with
 # Firecracker. A pid counts only while the process's working directory is DIR (all are started
 # there), so a pid reused by another process is never killed. Firecracker and the bridge lead a
@@ -10,6 +12,7 @@ set -u
 dir=$1 what=$2
 case $what in
   bridge) files=bridge.pid ;;
+  intend-stop) files= ;;
   # The boot-timing (boot-login-watch.sh) and console-log (console-watch.sh) watchers go with Firecracker.
   vm | stop | delete) files='firecracker.pid bridge.pid boot-watch.pid console-watch.pid' ;;
   *) exit 2 ;;
@@ -32,7 +35,7 @@ for f in $files; do
 done
 rm -f -- "$dir/bridge.pid" "$dir/bridge.port" "$dir/boot-watch.pid"
 case $what in
-  stop) [ -d "$dir" ] && : > "$dir/stopped" ;;
+  stop | intend-stop) [ -d "$dir" ] && : > "$dir/stopped" ;;
   delete) rm -rf -- "$dir" ;;
 esac
 exit 0

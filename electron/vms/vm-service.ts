@@ -327,6 +327,7 @@ export function createVmService(deps: {
       const { ctx, client } = await liveClient(ref);
       // Only x86_64 guests take Ctrl+Alt+Del; on aarch64 Firecracker has no such action. Waiting
       // is done through the API, so it holds no SSH session while the guest shuts down.
+      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'intend-stop'], { timeoutMs: 15_000 });
       if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
       await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { ensureKeyUser, ensureTestUsers, startTestHost } from '../support/ssh-test-hosts';
+import { startNetnsRig } from '../support/netns-hosts';
+import type { NetnsRig } from '../support/netns-hosts';
+import { ensureKeyUser, ensureTestUsers } from '../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../support/ssh-test-hosts';
 import { installFirecrackerFor } from '../support/vm-fixtures';
 import { expect, test } from './fixtures';
@@ -11,13 +13,13 @@ import { VmsPage } from './pages/vms-page';
 
 // A test user of this spec's own: installFirecrackerFor kills its processes first.
 const user = 'fdmet-e2e';
-// A tap device the VM under load sends through (made here as root, owned by the test user, so
-// the boot needs no sudo); its name is this spec's own.
-const tap = 'fdmet0';
 /** The backend's sampling interval (browser mode's default). */
 const INTERVAL_MS = 3_000;
 /** CPU above this reads as the spin: an idle script guest uses 0–2 %, and on a machine this busy the spinning process may get a fifth of a core. */
 const BUSY_CPU_PCT = 10;
+// The host lives in a network namespace of its own, so the VM's network (made by the privileged
+// helper, installed from the setup as a user would) never touches this machine's.
+let rig: NetnsRig;
 let host: TestHost;
 let users: TestUsers;
 
@@ -25,18 +27,21 @@ test.beforeAll(async () => {
   users = await ensureTestUsers();
   await ensureKeyUser(user);
   await installFirecrackerFor(user);
-  execFileSync('sh', ['-c', `ip link del "$1" 2>/dev/null; ip tuntap add dev "$1" mode tap user "$2" && ip link set "$1" up`, 'sh', tap, user]);
-  host = await startTestHost({ address: '127.0.0.171', users: [user] });
+  rig = await startNetnsRig('mete2e', { address: '127.0.0.171', users: [user], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
+  host = rig.host;
+  // Passwordless sudo, so the helper installs without a prompt (the network spec covers the prompt).
+  await rig.host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${user} ALL=(ALL) NOPASSWD: ALL\n`);
+  await rig.host.root(['chmod', '0440', '/etc/sudoers.d/fdtest-grants']);
 });
 test.afterAll(async () => {
-  await host?.stop();
-  for (const command of [['pkill', '-9', '-u', user, '-f', 'firedeck/vms/'], ['ip', 'link', 'del', tap]]) {
+  for (const command of [['pkill', '-9', '-u', user, '-f', 'firedeck/vms/']]) {
     try {
       execFileSync(command[0]!, command.slice(1), { stdio: 'ignore' });
     } catch {
       // already gone
     }
   }
+  await rig?.stop();
 });
 
 /** Content-Security-Policy violations and console errors of the page, collected as they happen. */
@@ -56,15 +61,19 @@ async function addHost(page: Page): Promise<void> {
   await expect(page.getByRole('region', { name: 'Host facts' })).toBeVisible();
 }
 
-async function createVm(page: Page, id: string, options: { tap?: string } = {}): Promise<void> {
+/** Installs the privileged helper from the host's setup, so new VMs get a network. */
+async function installHelper(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Set up host' }).click();
+  const step = page.getByRole('region', { name: 'Network helper' });
+  await step.getByRole('button', { name: 'Install helper' }).click();
+  await expect(step).toContainText('Installed and verified', { timeout: 30_000 });
+}
+
+async function createVm(page: Page, id: string): Promise<void> {
   await page.getByRole('button', { name: 'New microVM' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New microVM' });
   await dialog.getByLabel('Id', { exact: true }).fill(id);
   await expect(dialog.getByLabel('Kernel')).toContainText('vmlinux');
-  if (options.tap) {
-    await dialog.getByText('Network and metadata (optional)').click();
-    await dialog.getByLabel('Tap device').fill(options.tap);
-  }
   await dialog.getByRole('button', { name: 'Create and boot' }).click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
 }
@@ -95,12 +104,15 @@ test('a VM under load shows it in its sparkline and charts; the host page shows 
   const csp = (await page.request.get(new URL('/', page.url()).href)).headers()['content-security-policy'];
   expect(csp).toContain("script-src 'self'");
   await addHost(page);
+  await installHelper(page);
   await app.goTo('MicroVMs');
   const vms = new VmsPage(page);
-  await createVm(page, 'busy-vm', { tap });
+  await createVm(page, 'busy-vm');
+  await vms.console().scrollIntoViewIfNeeded(); // xterm draws only what is on screen
   await expect(vms.console()).toContainText('login', { timeout: 15_000 });
   await vms.backToList();
   await createVm(page, 'idle-vm');
+  await vms.console().scrollIntoViewIfNeeded(); // xterm draws only what is on screen
   await expect(vms.console()).toContainText('login', { timeout: 15_000 });
 
   // The boot timing is on the VM page: Create → InstanceStart, then InstanceStart → login prompt.
@@ -113,7 +125,7 @@ test('a VM under load shows it in its sparkline and charts; the host page shows 
   const before = figure(await cpuSpark.getAttribute('aria-label'), /CPU ([\d.]+)/);
   expect(before).toBeLessThan(BUSY_CPU_PCT);
 
-  // The guest spins a vCPU, writes 64 MiB to its disk and pings the host through its tap.
+  // The guest spins a vCPU, writes 64 MiB to its disk and pings the host through its network (tap0 in its namespace, 172.16.0.1).
   await vms.openVm('busy-vm');
   await expect(vms.consoleStatus()).toHaveText(/Connected/);
   await vms.typeInConsole('yes > /dev/null &');

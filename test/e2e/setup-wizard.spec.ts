@@ -56,6 +56,7 @@ test('a new user sets up a bare host with the wizard and boots a first microVM',
   await expect(progress).toHaveText('Setup finished: the host is ready for microVMs.');
 
   await wizard.getByRole('button', { name: 'Create and boot a first microVM' }).click();
+  await page.getByLabel('Console output').scrollIntoViewIfNeeded(); // xterm draws only what is on screen
   await expect(page.getByLabel('Console output')).toContainText('login', { timeout: 20_000 });
   await page.getByRole('button', { name: '← All microVMs' }).click();
   await expect(page.getByRole('table', { name: 'MicroVMs' })).toContainText('Running');

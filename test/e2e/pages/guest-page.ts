@@ -6,7 +6,7 @@ export class GuestPage {
   constructor(readonly page: Page) {}
 
   card(): Locator {
-    return this.page.getByRole('region', { name: 'Guest' });
+    return this.page.getByRole('region', { name: 'Guest', exact: true });
   }
 
   status(): Locator {

@@ -54,6 +54,14 @@ describe('vm-kill.sh under dash', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('intend-stop: marks the VM stopped and kills nothing (the guest is then asked to shut down)', async () => {
+    const firecracker = await processIn(dir);
+    writeFileSync(join(dir, 'firecracker.pid'), `${firecracker.pid}\n`);
+    expect(runUnderDash(script, [dir, 'intend-stop']).status).toBe(0);
+    expect(existsSync(join(dir, 'stopped'))).toBe(true);
+    expect(alive(firecracker)).toBe(true);
+  });
+
   it('kills the whole process group of a session leader: socat’s forked children go too', async () => {
     const bridge = spawn('setsid', ['sh', '-c', 'sleep 30 & sleep 30'], { cwd: dir, stdio: 'ignore' });
     children.push(bridge);
