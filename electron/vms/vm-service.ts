@@ -306,6 +306,15 @@ export function createVmService(deps: {
     return { handle, slot };
   }
 
+  /** Ends what is left of a VM (jail, processes, API client, network) and marks it stopped. */
+  async function stopped(ctx: HostContext, ref: VmRef): Promise<VmSummary> {
+    await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
+    await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
+    await clients.drop(ref);
+    await deps.network?.down(ref.hostId, ref.id);
+    return one(ref, ctx);
+  }
+
   const poll = deps.pollMs ?? 3_000;
   const timer = poll > 0 ? setInterval(() => void refresh().catch(() => {}), poll) : undefined;
   timer?.unref();
@@ -329,19 +338,11 @@ export function createVmService(deps: {
       // is done through the API, so it holds no SSH session while the guest shuts down.
       await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'intend-stop'], { timeoutMs: 15_000 });
       if (ctx.probe.arch === 'x86_64' && (await client.action('SendCtrlAltDel').then(() => true, () => false))) await exited(client, stopTimeoutMs);
-      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
-      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
-      await clients.drop(ref);
-      await deps.network?.down(ref.hostId, ref.id);
-      return one(ref, ctx);
+      return stopped(ctx, ref);
     },
     async kill(ref) {
       const ctx = await hosts.context(ref.hostId);
-      await stopJail(ctx.connection, dirOf(ctx, ref.id), ref.id);
-      await runHostScript(ctx.connection, vmKill, [dirOf(ctx, ref.id), 'stop'], { timeoutMs: 15_000 });
-      await clients.drop(ref);
-      await deps.network?.down(ref.hostId, ref.id);
-      return one(ref, ctx);
+      return stopped(ctx, ref);
     },
     async remove(ref) {
       const ctx = await hosts.context(ref.hostId);

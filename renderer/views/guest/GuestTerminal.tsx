@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+import type { FitAddon } from '@xterm/addon-fit';
+import { openXterm } from '../../components/xterm-view';
 import { useAppStore } from '../../store/context';
 import type { TerminalStatus } from '../../store/guest-slice';
 
@@ -15,17 +14,8 @@ export function GuestTerminal({ hostId, vmId, visible, onStatus }: { hostId: str
 
   useEffect(() => {
     if (!container.current) return;
-    const term = new Terminal({
-      cursorBlink: true,
-      fontFamily: 'ui-monospace, Menlo, "DejaVu Sans Mono", monospace',
-      fontSize: 13,
-      theme: { background: '#101216', foreground: '#e6e8ec' },
-    });
-    const fit = new FitAddon();
+    const { term, fit } = openXterm(container.current);
     fitRef.current = fit;
-    term.loadAddon(fit);
-    term.open(container.current);
-    fit.fit();
     const session = openTerminal({ hostId, id: vmId }, { cols: term.cols, rows: term.rows }, { onOutput: (data) => term.write(data), onStatus: (s) => statusRef.current(s) });
     const input = term.onData((data) => session.send(data));
     const resized = term.onResize(({ cols, rows }) => session.resize(cols, rows));

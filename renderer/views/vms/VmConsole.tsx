@@ -1,8 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
 import type { VmSummary } from '../../../shared/channels/vms';
+import { openXterm } from '../../components/xterm-view';
 import { useAppStore } from '../../store/context';
 import type { ConsoleStatus } from '../../store/vms-slice';
 
@@ -19,16 +17,7 @@ export function VmConsole({ vm }: { vm: VmSummary }) {
 
   useEffect(() => {
     if (!container.current) return;
-    const term = new Terminal({
-      cursorBlink: true,
-      fontFamily: 'ui-monospace, Menlo, "DejaVu Sans Mono", monospace',
-      fontSize: 13,
-      theme: { background: '#101216', foreground: '#e6e8ec' },
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(container.current);
-    fit.fit();
+    const { term, fit } = openXterm(container.current);
     const session = openConsole({ ...vm, hostId, id }, { onOutput: (data) => term.write(data), onStatus: setStatus });
     const input = term.onData((data) => session.send(data));
     const resize = new ResizeObserver(() => fit.fit());
