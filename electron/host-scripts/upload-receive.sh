@@ -18,6 +18,11 @@ else
   exit 4
 fi
 mkdir -p -- "$(dirname -- "$dest")"
+# A cancelled upload closes the channel: however this script ends then (a signal, a write to the
+# closed stdout failing under set -e), the temp file goes with it, even one tee made after the
+# sender's own clean-up ran. After the rename below there is no temp file left to remove.
+trap 'rm -f -- "$temp"' EXIT
+trap 'exit 5' HUP INT TERM PIPE
 # dash has no pipefail: whether head|tee succeeded comes back on fd 5, before the digest (the
 # hasher sees the end of its input only once that group has finished).
 out=$({ { if head -c "$size" | tee -- "$temp"; then printf 'wrote\n' >&5; fi; } | digest | cut -c1-64; } 5>&1)

@@ -78,7 +78,8 @@ export function jailStartArguments(ctx: JailStepContext): (string | number)[] {
  */
 export function startJailedOr<C extends JailStepContext>(plain: Step<C>): Step<C> {
   return {
-    name: 'jail.startFirecracker',
+    // The same step to the user either way (its result line says whether it jailed).
+    name: plain.name,
     async run(ctx) {
       if (!ctx.jail?.jailed) return plain.run(ctx);
       const result = await runHostScript(ctx.connection, jailStart, [ctx.paths.dir, HELPER_PATH, HELPER_SHA256, ...jailStartArguments(ctx)], { timeoutMs: 60_000 });
