@@ -151,16 +151,19 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
   const hash = createHash('sha256');
   let sha256 = '';
   let sent = 0;
+  let cancelled = false;
   // Hashes and counts what goes out, then sends the digest on a line of its own; nothing
   // flows before the channel is open and reading.
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      if (cancelled) return done();
       hash.update(chunk);
       sent += chunk.length;
       options.onProgress(sent, size);
       done(null, chunk);
     },
     flush(done) {
+      if (cancelled) return done(); // no digest: the host keeps nothing
       // A file that shrank since its size was taken: send no digest, so the host keeps nothing.
       if (sent !== size) return done(new AppError('PUSH_FAILED', 'The file changed while it was being sent; nothing of it was kept.', { remedy: 'Send it again once it is complete.' }));
       sha256 = hash.digest('hex');
@@ -169,11 +172,23 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
   });
   // Exactly `size` bytes: the host counts them before it reads the digest line.
   const source = size > 0 ? createReadStream(options.localPath, { highWaterMark: CHUNK, end: size - 1 }) : Readable.from([]);
+  // A cancel ends the bytes early instead of closing the channel: the host sees a short stream,
+  // removes its temp file itself (exit 5) and answers, so nothing it makes after this side's own
+  // clean-up can stay behind. Only a host that does not answer then has its channel closed.
+  const unanswered = new AbortController();
+  const onCancel = () => {
+    cancelled = true;
+    source.unpipe(counted);
+    counted.end();
+    setTimeout(() => unanswered.abort(), 10_000).unref();
+  };
   try {
     if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+    options.signal.addEventListener('abort', onCancel, { once: true });
     pipeline(source, counted, () => {}); // a read error reaches `counted`, and so the upload
     // No time bound: a large file takes as long as the link needs, and the user can cancel.
-    const received = await runHostScript(connection, uploadReceive, [relative, tempRelative, size], { stdin: counted, signal: options.signal, timeoutMs: 0 });
+    const received = await runHostScript(connection, uploadReceive, [relative, tempRelative, size], { stdin: counted, signal: unanswered.signal, timeoutMs: 0 });
+    if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     // The path may hold any byte but NUL, newlines included; the digest line comes last.
     const printed = /^path=([\s\S]*)\nsha256=([0-9a-f]*)\n*$/.exec(received.output);
     if (received.outcome === 'mismatch') throw mismatch(printed?.[2] ?? '', sha256);
@@ -185,6 +200,7 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
     if (options.signal.aborted) throw new AppError('CANCELLED', 'The transfer was cancelled; nothing of it was left on the host.');
     throw error;
   } finally {
+    options.signal.removeEventListener('abort', onCancel);
     source.destroy();
     counted.destroy();
   }
