@@ -5,5 +5,5 @@ import { join } from 'node:path';
 /** A fresh directory per test; `cleanup` removes it. */
 export async function makeTempDir(prefix = 'firedeck-test-'): Promise<{ path: string; cleanup(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+  return { path, cleanup: () => rm(path, { recursive: true, force: true, maxRetries: 5 }) };
 }

@@ -207,7 +207,10 @@ describe.skipIf(!isRoot)('a real Linux guest behind the Firecracker API emulator
 
     // The clone writes its own disk, not the source's.
     await shell(clone, 'echo clone > /root/whoami && sync', 'synced');
-    expect(debugfs(join(cwdB, 'rootfs.ext4'), 'cat /root/whoami')).toBe('clone\n');
+    // The guest's sync returns once QEMU took the flush; under load its write to the file may land a moment later.
+    const cloneDisk = () => debugfs(join(cwdB, 'rootfs.ext4'), 'cat /root/whoami');
+    for (let i = 0; i < 100 && cloneDisk() !== 'clone\n'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(cloneDisk()).toBe('clone\n');
     expect(debugfs(rootfs, 'cat /root/whoami')).not.toBe('clone\n');
   }, 300_000);
 
