@@ -2,8 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { buildEmulator } from '../test/support/firecracker-emulator/build.mjs';
+import { ensureSystemPackages } from './system-deps.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+// The benches drive the same real parts as the tests (sshd, socat, QEMU): install them first.
+if (!ensureSystemPackages()) process.exit(1);
 await build({
   entryPoints: ['bench/run.ts'],
   outfile: 'dist/bench/run.mjs',
