@@ -31,6 +31,8 @@ export const systemPackages = {
   'qemu-system-x86': '/usr/bin/qemu-system-x86_64',
   'busybox-static': '/usr/share/doc/busybox-static/copyright',
   mmdebstrap: '/usr/bin/mmdebstrap',
+  // upload-receive.sh receives with it where a host has it (its unit test runs both ways)
+  'python3-minimal': '/usr/bin/python3',
   // the guest sync bench's baseline (npm run bench -- guest)
   rsync: '/usr/bin/rsync',
 };

@@ -1,14 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 
 /**
  * A PATH holding only `tools` (links to this machine's), for a script run that must find some
- * command missing, as a host without it would. dash itself is always there.
+ * command missing, as a host without it would. dash itself is always there. A tool given as an
+ * absolute path is linked under its base name (to pick the system's copy over a user's shim).
  */
 export function onlyTools(...tools: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'fd-tools-'));
-  for (const tool of new Set(['dash', ...tools])) symlinkSync(execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { encoding: 'utf8' }).trim(), join(dir, tool));
+  for (const tool of new Set(['dash', ...tools])) {
+    const target = isAbsolute(tool) ? tool : execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { encoding: 'utf8' }).trim();
+    symlinkSync(target, join(dir, basename(tool)));
+  }
   return dir;
 }
