@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import fileRemoveSource from '../host-scripts/file-remove.sh';
 import uploadAbandonSource from '../host-scripts/upload-abandon.sh';
 import fileSha256Source from '../host-scripts/file-sha256.sh';
@@ -13,6 +11,7 @@ import { AppError } from '../app-error.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { hostScript, runHostScript } from '../ssh/host-script.js';
 import type { SshClient } from '../ssh/ssh2.js';
+import { createSha256Hasher, sha256OfFile } from './sha256-hasher.js';
 import { describeSftpFailure } from './sftp-failure.js';
 
 export interface PushOptions {
@@ -97,7 +96,7 @@ export async function pushFile(connection: HostConnection, options: PushOptions)
     if (sftpProblem === null) {
       // Both sides hash at once, after the transfer: hashing during it took CPU from the
       // encryption and slowed the SFTP upload more than it saved (npm run bench).
-      const [sha256, remote] = await Promise.all([hashFile(options.localPath), runHostScript(connection, fileSha256, [temp], { timeoutMs: 120_000, signal: options.signal })]);
+      const [sha256, remote] = await Promise.all([sha256OfFile(options.localPath), runHostScript(connection, fileSha256, [temp], { timeoutMs: 120_000, signal: options.signal })]);
       const remoteSha256 = remote.output.trim();
       if (remoteSha256 !== sha256) throw mismatch(remoteSha256, sha256);
       if (options.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
@@ -148,7 +147,7 @@ function sftpUpload(client: SshClient, options: PushOptions, temp: string): Prom
  */
 async function execPush(connection: HostConnection, options: PushOptions, relative: string, tempRelative: string): Promise<{ remotePath: string; sha256: string }> {
   const size = options.size;
-  const hash = createHash('sha256');
+  const hash = createSha256Hasher(size);
   let sha256 = '';
   let sent = 0;
   let cancelled = false;
@@ -166,8 +165,13 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
       if (cancelled) return done(); // no digest: the host keeps nothing
       // A file that shrank since its size was taken: send no digest, so the host keeps nothing.
       if (sent !== size) return done(new AppError('PUSH_FAILED', 'The file changed while it was being sent; nothing of it was kept.', { remedy: 'Send it again once it is complete.' }));
-      sha256 = hash.digest('hex');
-      done(null, `${sha256}\n`);
+      hash.digest().then(
+        (digest) => {
+          sha256 = digest;
+          done(null, `${sha256}\n`);
+        },
+        (error: Error) => done(error),
+      );
     },
   });
   // Exactly `size` bytes: the host counts them before it reads the digest line.
@@ -203,31 +207,6 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
     options.signal.removeEventListener('abort', onCancel);
     source.destroy();
     counted.destroy();
+    hash.close();
   }
 }
-
-/**
- * SHA-256 of a local file, computed on a worker thread so that it runs on another core while
- * the main thread encrypts the upload.
- */
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
-    worker.once('message', (digest: string) => resolve(digest));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new AppError('PUSH_FAILED', 'Firedeck could not read the file to check it.'));
-    });
-  });
-}
-
-const HASH_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { createReadStream } = require('node:fs');
-const hash = createHash('sha256');
-createReadStream(workerData, { highWaterMark: 4 * 1024 * 1024 })
-  .on('data', (chunk) => hash.update(chunk))
-  .on('end', () => parentPort.postMessage(hash.digest('hex')))
-  .on('error', (error) => { throw error; });
-`;

@@ -112,9 +112,13 @@ describe('pushing to a host', () => {
 
   it('refuses a copy whose bytes were changed on their way to the host’s disk, and leaves nothing under its name', async () => {
     const home = `/home/${corruptUser}`;
-    // The host's tee hands changed bytes to the file (and so to the hasher): what the host
-    // hashes is what it wrote, and that no longer matches what was read here.
-    await setFakeCommands(corruptUser, { tee: `tr 'a' 'b' | /usr/bin/tee "$@"` });
+    // The host's receiver (python3 where it has one, else tee into a hasher) gets changed bytes:
+    // what the host hashes is what it wrote, and that no longer matches what was read here.
+    // dd reads the SIZE bytes one at a time, so the digest line after them stays on stdin.
+    await setFakeCommands(corruptUser, {
+      python3: `dd bs=1 count="$4" status=none | tr 'a' 'b' | /usr/bin/python3 "$@"`,
+      tee: `tr 'a' 'b' | /usr/bin/tee "$@"`,
+    });
     try {
       const hostId = await connectTestHost(t, host, { user: corruptUser, label: 'corrupting host' });
       await writeFile(join(workspaceDir, 'text.txt'), 'a file with an a in it\n'.repeat(1000));
@@ -124,6 +128,7 @@ describe('pushing to a host', () => {
       expect(existsSync(dir) ? await readdir(dir) : []).toEqual([]);
     } finally {
       await rm(`${home}/bin/tee`, { force: true });
+      await rm(`${home}/bin/python3`, { force: true });
       await rm(`${home}/.firedeck`, { recursive: true, force: true });
     }
   });
