@@ -24,7 +24,15 @@ export interface TransferRegistry {
   readonly active: number;
 }
 
-export function createTransferRegistry(deps: { events: EventBus }): TransferRegistry {
+/**
+ * At most one progress event per transfer in this time, besides the first and the last: a push
+ * reads 255 KiB at a time, thousands of chunks a second on a fast link, and each event is a
+ * message to every window and a render of its bar.
+ */
+export const PROGRESS_INTERVAL_MS = 100;
+
+export function createTransferRegistry(deps: { events: EventBus; now?: () => number }): TransferRegistry {
+  const now = deps.now ?? Date.now;
   const running = new Map<string, AbortController>();
   return {
     async run(transferId, work, options = {}) {
@@ -37,10 +45,16 @@ export function createTransferRegistry(deps: { events: EventBus }): TransferRegi
       const onParentAbort = () => controller.abort();
       if (parent?.aborted) controller.abort();
       else parent?.addEventListener('abort', onParentAbort, { once: true });
+      let lastAt = -Infinity;
       try {
         return await work({
           signal: controller.signal,
-          progress: (sent, total) => deps.events.emit('transfers.progressed', { transferId, sent, total }),
+          progress: (sent, total) => {
+            const at = now();
+            if (sent < total && at - lastAt < PROGRESS_INTERVAL_MS) return;
+            lastAt = at;
+            deps.events.emit('transfers.progressed', { transferId, sent, total });
+          },
         });
       } finally {
         parent?.removeEventListener('abort', onParentAbort);

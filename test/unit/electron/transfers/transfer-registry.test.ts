@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createEventBus } from '../../../../electron/event-bus';
-import { createTransferRegistry } from '../../../../electron/transfers/transfer-registry';
+import { createTransferRegistry, PROGRESS_INTERVAL_MS } from '../../../../electron/transfers/transfer-registry';
 import type { EventMap } from '../../../../shared/events';
 
-function setup() {
+function setup(now?: () => number) {
   const events = createEventBus();
   const progressed: EventMap['transfers.progressed'][] = [];
   events.subscribe((name, payload) => {
     if (name === 'transfers.progressed') progressed.push(payload as EventMap['transfers.progressed']);
   });
-  return { transfers: createTransferRegistry({ events }), progressed };
+  return { transfers: createTransferRegistry({ events, now }), progressed };
 }
 
 const until = (signal: AbortSignal) => new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
@@ -28,6 +28,19 @@ describe('transfer registry', () => {
     // Forgotten once it ended: a second cancel finds nothing.
     expect(transfers.cancel('t-1')).toBe(false);
     expect(transfers.active).toBe(0);
+  });
+
+  it('reports at most one progress event per interval, but always the first and the last', async () => {
+    let clock = 1000;
+    const { transfers, progressed } = setup(() => clock);
+    await transfers.run('t-4', async ({ progress }) => {
+      for (let sent = 1; sent <= 10; sent++) {
+        progress(sent, 10);
+        clock += PROGRESS_INTERVAL_MS / 4;
+      }
+    });
+    // Chunks at 0, 25, 50 … ms: sent at 0, 100 and 200 ms, and the last one.
+    expect(progressed.map((p) => p.sent)).toEqual([1, 5, 9, 10]);
   });
 
   it('is cancelled by the signal of the work it belongs to (a wizard run)', async () => {
