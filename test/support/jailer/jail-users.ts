@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { recordCreatedUser } from '../test-ledger';
 
 export interface JailUser {
   name: string;
@@ -41,6 +42,7 @@ export function createJailUser(role: string, options: { home?: boolean; shell?: 
   removeJailUser(name);
   const home = options.home ? `/home/${name}` : undefined;
   shadowTool('useradd', ['--system', '--user-group', '--shell', options.shell ?? '/usr/sbin/nologin', ...(home ? ['--create-home', '--home-dir', home] : ['--no-create-home', '--home-dir', '/nonexistent']), name]);
+  recordCreatedUser(name);
   if (home) execFileSync('chmod', ['0755', home]);
   const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
