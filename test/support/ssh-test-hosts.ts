@@ -3,7 +3,7 @@
  * own host key, serving real Linux users made for the tests. Needs root (to add the users and
  * to let sshd switch to them) and Debian's openssh-server.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -256,6 +256,9 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       await kill();
       await generateKey();
       await start();
+      // Resolves once the host presents the new key, not merely once its port answers.
+      const blob = (await readFile(`${hostKeyPath}.pub`, 'utf8')).split(' ')[1]!;
+      await waitForHostKey(options.address, port, blob, () => `sshd on ${options.address}:${port} does not present its new host key:\n${log}`);
     },
     async stop() {
       await kill();
@@ -380,6 +383,18 @@ async function waitForBanner(address: string, port: number, describe: () => stri
       socket.setTimeout(2_000, () => done(false));
     });
     if (banner) return;
+    await sleep(50);
+  }
+  throw new Error(describe());
+}
+
+/** Waits until `address:port` presents this ed25519 host key (base64 blob), as ssh-keyscan reads it. */
+async function waitForHostKey(address: string, port: number, blob: string, describe: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const presented = await new Promise<string>((resolve) =>
+      execFile('ssh-keyscan', ['-T', '5', '-t', 'ed25519', '-p', String(port), address], { encoding: 'utf8' }, (_error, stdout) => resolve(stdout)),
+    );
+    if (presented.split('\n').some((line) => line.split(' ')[2] === blob)) return;
     await sleep(50);
   }
   throw new Error(describe());
