@@ -1,5 +1,5 @@
 import { ensureKeyUser, ensureTestUsers } from '../support/ssh-test-hosts';
-import { startNetnsRig } from '../support/netns-hosts';
+import { startSudoRig } from '../support/netns-hosts';
 import type { NetnsRig } from '../support/netns-hosts';
 import { installFirecrackerFor, removeVmsOf } from '../support/vm-fixtures';
 import { expect, test } from './fixtures';
@@ -17,9 +17,7 @@ test.beforeAll(async () => {
   await installFirecrackerFor(user);
   const { execFileSync } = await import('node:child_process');
   execFileSync('chpasswd', { input: `${user}:${SUDO_PASSWORD}\n` });
-  rig = await startNetnsRig('nete2e', { address: '127.0.0.74', users: [user], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
-  await rig.host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${user} ALL=(ALL) ALL\n`);
-  await rig.host.root(['chmod', '0440', '/etc/sudoers.d/fdtest-grants']);
+  rig = await startSudoRig('nete2e', { address: '127.0.0.74', users: [user], sudoers: `${user} ALL=(ALL) ALL\n` });
 });
 test.afterAll(async () => {
   await removeVmsOf(user);
