@@ -53,10 +53,7 @@ function watchPage(page: Page): { problems: string[] } {
 }
 
 async function addHost(page: Page): Promise<void> {
-  const hosts = new HostsPage(page);
-  await hosts.addHost({ name: 'kvm box', address: host.address, port: String(host.port), user, keyPath: users.key.keyPath });
-  await hosts.trustKey(await host.fingerprint());
-  await expect(page.getByRole('region', { name: 'Host facts' })).toBeVisible();
+  await new HostsPage(page).addTrustedHost('kvm box', host, { user, keyPath: users.key.keyPath });
 }
 
 /** Installs the privileged helper from the host's setup, so new VMs get a network. */

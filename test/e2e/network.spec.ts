@@ -29,8 +29,7 @@ test('a new user installs the network helper from the setup, after reading it, a
   test.setTimeout(120_000);
   await app.goTo('Hosts');
   const hosts = new HostsPage(page);
-  await hosts.addHost({ name: 'net box', address: rig.host.address, port: String(rig.host.port), user, keyPath: (await ensureTestUsers()).key.keyPath });
-  await hosts.trustKey(await rig.host.fingerprint());
+  await hosts.addTrustedHost('net box', rig.host, { user, keyPath: (await ensureTestUsers()).key.keyPath });
 
   // Before the helper: the create dialog says the VM would start without a network.
   await app.goTo('MicroVMs');
