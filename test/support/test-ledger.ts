@@ -11,10 +11,10 @@
  * shared user (fdtest-key) made by one run stays while another still uses it, and what a run that
  * died left is removed by the next run that ends. Only what a test made (it did not exist, the
  * test created it) is recorded; a removal that fails is logged and kept for the next run, and
- * never fails the run.
+ * never fails the run. Once nothing is left to remove, the ledger's folder goes too.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
@@ -111,7 +111,13 @@ function withLock<T>(dir: string, body: () => T): T {
       writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // The last run out removed the ledger meanwhile: make it again.
+      if (code === 'ENOENT') {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        continue;
+      }
+      if (code !== 'EEXIST') throw err;
       let holder = 0;
       try {
         holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
@@ -127,6 +133,11 @@ function withLock<T>(dir: string, body: () => T): T {
     return body();
   } finally {
     rmSync(lock, { recursive: true, force: true });
+    try {
+      rmdirSync(dir); // only once nothing is left in it
+    } catch {
+      // leases, or entries kept for the next run
+    }
   }
 }
 
@@ -166,7 +177,9 @@ function cleanUp(dir: string, log: (line: string) => void): { removed: string[];
       kept.unshift(entry);
     }
   }
-  writeFileSync(join(dir, 'created.jsonl'), kept.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  if (kept.length > 0) writeFileSync(join(dir, 'created.jsonl'), kept.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  else rmSync(join(dir, 'created.jsonl'), { force: true });
+  rmSync(join(dir, 'leases'), { recursive: true, force: true }); // empty: this was the last run
   return { removed, failed: kept.map(describe) };
 }
 

@@ -61,6 +61,7 @@ describe('test ledger', () => {
     expect(existsSync(file)).toBe(false);
     expect(exists(before)).toBe(true);
     expect(existsSync(kept)).toBe(true);
+    expect(existsSync(ledger)).toBe(false); // the ledger itself goes with the last run
   });
 
   it('leaves a user of the same name made since by someone else (another uid)', () => {
@@ -85,6 +86,7 @@ describe('test ledger', () => {
 
     expect(first.release(() => {})).toMatchObject({ cleaned: false });
     expect(exists(made)).toBe(true);
+    expect(existsSync(join(ledger, 'leases', 'crashed-run'))).toBe(false);
     expect(second.release(() => {})).toMatchObject({ cleaned: true, removed: [`user ${made}`] });
     expect(exists(made)).toBe(false);
   });
