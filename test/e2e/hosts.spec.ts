@@ -82,17 +82,23 @@ test('the changed-key dialog shows the whole fingerprint, even one with no + or 
   const { page } = app;
   const hosts = new HostsPage(page);
   await hosts.addHost({ name: 'reinstalled', address: rekeyed.address, port: String(rekeyed.port), user: users.key.name, keyPath: users.key.keyPath });
-  await hosts.trustKey(await rekeyed.fingerprint());
+  const trusted = await rekeyed.fingerprint();
+  await hosts.trustKey(trusted);
   await hosts.disconnect();
-  // A new host key whose fingerprint is letters and digits only: one long word.
-  for (let i = 0; i < 60 && /[+/]/.test(await rekeyed.fingerprint()); i++) await rekeyed.replaceHostKey();
-  const fingerprint = await rekeyed.fingerprint();
+  // A new host key whose fingerprint is letters and digits only: one long word. Always a new
+  // one: the key trusted above may be such a key already (a quarter of ed25519 keys are, and
+  // the previous repeat leaves one), and then there is no changed key to show.
+  let fingerprint = trusted;
+  for (let i = 0; i < 60 && (fingerprint === trusted || /[+/]/.test(fingerprint)); i++) {
+    await rekeyed.replaceHostKey();
+    fingerprint = await rekeyed.fingerprint();
+  }
+  expect(fingerprint).not.toBe(trusted);
   expect(fingerprint).not.toMatch(/[+/]/);
 
   await hosts.connect();
   const dialog = hosts.dialog(/host key of .* has changed/);
-  // The reconnect meets the new key after sshd has reloaded it: slower on a loaded machine.
-  await expect(dialog).toBeVisible({ timeout: 20_000 });
+  await expect(dialog).toBeVisible();
   const shown = dialog.locator('.fingerprint').first();
   await expect(shown).toHaveText(fingerprint);
   // Nothing is cut off at the dialog's edge, and nothing needs scrolling sideways to be read.

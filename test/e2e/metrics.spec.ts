@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startNetnsRig } from '../support/netns-hosts';
+import { startSudoRig } from '../support/netns-hosts';
 import type { NetnsRig } from '../support/netns-hosts';
 import { ensureKeyUser, ensureTestUsers } from '../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../support/ssh-test-hosts';
@@ -27,11 +27,9 @@ test.beforeAll(async () => {
   users = await ensureTestUsers();
   await ensureKeyUser(user);
   await installFirecrackerFor(user);
-  rig = await startNetnsRig('mete2e', { address: '127.0.0.171', users: [user], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
-  host = rig.host;
   // Passwordless sudo, so the helper installs without a prompt (the network spec covers the prompt).
-  await rig.host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${user} ALL=(ALL) NOPASSWD: ALL\n`);
-  await rig.host.root(['chmod', '0440', '/etc/sudoers.d/fdtest-grants']);
+  rig = await startSudoRig('mete2e', { address: '127.0.0.171', users: [user], sudoers: `${user} ALL=(ALL) NOPASSWD: ALL\n` });
+  host = rig.host;
 });
 test.afterAll(async () => {
   for (const command of [['pkill', '-9', '-u', user, '-f', 'firedeck/vms/']]) {
@@ -55,10 +53,7 @@ function watchPage(page: Page): { problems: string[] } {
 }
 
 async function addHost(page: Page): Promise<void> {
-  const hosts = new HostsPage(page);
-  await hosts.addHost({ name: 'kvm box', address: host.address, port: String(host.port), user, keyPath: users.key.keyPath });
-  await hosts.trustKey(await host.fingerprint());
-  await expect(page.getByRole('region', { name: 'Host facts' })).toBeVisible();
+  await new HostsPage(page).addTrustedHost('kvm box', host, { user, keyPath: users.key.keyPath });
 }
 
 /** Installs the privileged helper from the host's setup, so new VMs get a network. */

@@ -34,10 +34,7 @@ test.afterAll(async () => {
 });
 
 async function addHost(page: Page, which: TestHost = host, name = 'kvm box'): Promise<void> {
-  const hosts = new HostsPage(page);
-  await hosts.addHost({ name, address: which.address, port: String(which.port), user, keyPath: users.key.keyPath });
-  await hosts.trustKey(await which.fingerprint());
-  await expect(page.getByRole('region', { name: 'Host facts' })).toBeVisible();
+  await new HostsPage(page).addTrustedHost(name, which, { user, keyPath: users.key.keyPath });
 }
 
 /** What the test user runs on the host besides sshd and its microVMs (and their console-log watchers): console shells, tail, cat. */

@@ -1,5 +1,5 @@
 import { ensureKeyUser, ensureTestUsers } from '../support/ssh-test-hosts';
-import { startNetnsRig } from '../support/netns-hosts';
+import { startSudoRig } from '../support/netns-hosts';
 import type { NetnsRig } from '../support/netns-hosts';
 import { installFirecrackerFor, removeVmsOf } from '../support/vm-fixtures';
 import { expect, test } from './fixtures';
@@ -17,9 +17,7 @@ test.beforeAll(async () => {
   await installFirecrackerFor(user);
   const { execFileSync } = await import('node:child_process');
   execFileSync('chpasswd', { input: `${user}:${SUDO_PASSWORD}\n` });
-  rig = await startNetnsRig('nete2e', { address: '127.0.0.74', users: [user], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
-  await rig.host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${user} ALL=(ALL) ALL\n`);
-  await rig.host.root(['chmod', '0440', '/etc/sudoers.d/fdtest-grants']);
+  rig = await startSudoRig('nete2e', { address: '127.0.0.74', users: [user], sudoers: `${user} ALL=(ALL) ALL\n` });
 });
 test.afterAll(async () => {
   await removeVmsOf(user);
@@ -31,8 +29,7 @@ test('a new user installs the network helper from the setup, after reading it, a
   test.setTimeout(120_000);
   await app.goTo('Hosts');
   const hosts = new HostsPage(page);
-  await hosts.addHost({ name: 'net box', address: rig.host.address, port: String(rig.host.port), user, keyPath: (await ensureTestUsers()).key.keyPath });
-  await hosts.trustKey(await rig.host.fingerprint());
+  await hosts.addTrustedHost('net box', rig.host, { user, keyPath: (await ensureTestUsers()).key.keyPath });
 
   // Before the helper: the create dialog says the VM would start without a network.
   await app.goTo('MicroVMs');

@@ -29,9 +29,7 @@ test.afterAll(async () => {
 });
 
 test('a microVM gets a disk of its own, shown with its image; a named snapshot is listed, restored as a new VM and rolled back', async ({ app, page }) => {
-  const hosts = new HostsPage(page);
-  await hosts.addHost({ name: 'disk box', address: host.address, port: String(host.port), user, keyPath: users.key.keyPath });
-  await hosts.trustKey(await host.fingerprint());
+  await new HostsPage(page).addTrustedHost('disk box', host, { user, keyPath: users.key.keyPath });
   await app.goTo('MicroVMs');
   const vms = new VmsPage(page);
 

@@ -40,6 +40,8 @@ export interface NetnsHost extends TestHost {
   root(args: readonly string[], input?: string): Promise<RootResult>;
   /** Starts a long-running command as root in the host's namespaces; it is killed by stop(). */
   spawnRoot(args: readonly string[]): ChildProcess;
+  /** Runs a command as root in the host and returns its stdout; rejects on a non-zero exit. */
+  rootText(...args: string[]): Promise<string>;
 }
 
 export interface NetnsRig {
@@ -163,6 +165,11 @@ export async function startNetnsRig(tag: string, hostOptions: Omit<TestHostOptio
           if (input !== undefined) child.stdin!.end(input);
           else child.stdin!.end();
         }),
+      rootText: async (...args: string[]) => {
+        const result = await netnsHost.root(args);
+        if (result.code !== 0) throw new Error(`${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+        return result.stdout;
+      },
       spawnRoot: (args: readonly string[]) => {
         const child = spawn('nsenter', ['--target', pidOf(), '--mount', '--net', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
         children.push(child);
@@ -172,6 +179,24 @@ export async function startNetnsRig(tag: string, hostOptions: Omit<TestHostOptio
     return { host: netnsHost, stop };
   } catch (error) {
     await stop();
+    throw error;
+  }
+}
+
+/**
+ * A rig whose host is set up for sudo: /usr/local, /etc/sudoers.d and /var/log are the host's own
+ * (tmpfs in its mount namespace), so the helper, its rules and its log (the host has no syslog
+ * socket) never reach this machine; /etc/sudoers.d/fdtest-grants holds `sudoers` (mode 0440).
+ */
+export async function startSudoRig(tag: string, options: Omit<TestHostOptions, 'netns' | 'privateDirs'> & { sudoers: string }): Promise<NetnsRig> {
+  const { sudoers, ...hostOptions } = options;
+  const rig = await startNetnsRig(tag, { ...hostOptions, privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
+  try {
+    await rig.host.root(['tee', '/etc/sudoers.d/fdtest-grants'], sudoers);
+    await rig.host.rootText('chmod', '0440', '/etc/sudoers.d/fdtest-grants');
+    return rig;
+  } catch (error) {
+    await rig.stop();
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * own host key, serving real Linux users made for the tests. Needs root (to add the users and
  * to let sshd switch to them) and Debian's openssh-server.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendants, killTree } from './process-tree';
+import { recordCreated, recordCreatedGroup, recordCreatedUser, shadow } from './test-ledger';
 
 const SSHD = '/usr/sbin/sshd';
 const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
@@ -28,7 +29,7 @@ let usersReady: Promise<TestUsers> | undefined;
 /** Creates (once per machine, idempotently) the Linux users and keys the test hosts serve. */
 export function ensureTestUsers(): Promise<TestUsers> {
   usersReady ??= (async () => {
-    await mkdir(FIXTURES, { recursive: true, mode: 0o700 });
+    if (await mkdir(FIXTURES, { recursive: true, mode: 0o700 })) recordCreated({ kind: 'path', path: FIXTURES });
     const users: TestUsers = {
       key: {
         name: 'fdtest-key',
@@ -48,13 +49,7 @@ export function ensureTestUsers(): Promise<TestUsers> {
     if (!existsSync(users.key.passphraseKeyPath)) {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', users.key.passphrase, '-C', 'firedeck-test-pp', '-f', users.key.passphraseKeyPath]);
     }
-    for (const name of [users.key.name, users.password.name]) {
-      try {
-        execFileSync('id', [name], { stdio: 'ignore' });
-      } catch {
-        execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', name]);
-      }
-    }
+    for (const name of [users.key.name, users.password.name]) addUser(name);
     // '*' rather than useradd's '!': sshd refuses every method, keys included, for a locked account.
     execFileSync('usermod', ['-p', '*', users.key.name]);
     execFileSync('chpasswd', { input: `${users.password.name}:${users.password.password}\n` });
@@ -75,17 +70,31 @@ export function ensureTestUsers(): Promise<TestUsers> {
  */
 export async function ensureKeyUser(name: string): Promise<string> {
   const users = await ensureTestUsers();
-  try {
-    execFileSync('id', [name], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', name]);
-  }
+  addUser(name);
   execFileSync('usermod', ['-p', '*', name]);
   const sshDir = `/home/${name}/.ssh`;
   await mkdir(sshDir, { recursive: true });
   await writeFile(join(sshDir, 'authorized_keys'), await readFile(`${users.key.keyPath}.pub`, 'utf8'));
   execFileSync('chown', ['-R', `${name}:${name}`, sshDir]);
   return name;
+}
+
+/** A login user with a home, unless one of that name exists; one this run made goes in the test ledger. */
+function addUser(name: string): void {
+  try {
+    execFileSync('id', [name], { stdio: 'ignore' });
+    return;
+  } catch {
+    // not there yet
+  }
+  try {
+    shadow('useradd', ['--create-home', '--shell', '/bin/bash', name]);
+  } catch (err) {
+    // Another test process of this run made it a moment ago: that one records it.
+    if (/already exists/.test((err as Error).message)) return;
+    throw err;
+  }
+  recordCreatedUser(name);
 }
 
 export type TestKvm = 'ok' | 'permission' | 'missing' | 'no-virtualization' | 'lima';
@@ -156,7 +165,8 @@ export interface TestHost {
 
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
   const users = await ensureTestUsers();
-  await mkdir('/run/sshd', { recursive: true }); // sshd's privilege-separation directory
+  // sshd's privilege-separation directory
+  if (await mkdir('/run/sshd', { recursive: true })) recordCreated({ kind: 'path', path: '/run/sshd' });
   const dir = await mkdtemp(join(tmpdir(), 'firedeck-sshd-'));
   const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
   const generateKey = async () => {
@@ -246,6 +256,9 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       await kill();
       await generateKey();
       await start();
+      // Resolves once the host presents the new key, not merely once its port answers.
+      const blob = (await readFile(`${hostKeyPath}.pub`, 'utf8')).split(' ')[1]!;
+      await waitForHostKey(options.address, port, blob, () => `sshd on ${options.address}:${port} does not present its new host key:\n${log}`);
     },
     async stop() {
       await kill();
@@ -291,7 +304,12 @@ function ensureKvmTestGroup(): string {
   try {
     execFileSync('getent', ['group', KVM_TEST_GROUP], { stdio: 'ignore' });
   } catch {
-    execFileSync('groupadd', ['--system', KVM_TEST_GROUP]);
+    try {
+      shadow('groupadd', ['--system', KVM_TEST_GROUP]);
+      recordCreatedGroup(KVM_TEST_GROUP);
+    } catch (err) {
+      if (!/already exists/.test((err as Error).message)) throw err;
+    }
   }
   return KVM_TEST_GROUP;
 }
@@ -370,6 +388,18 @@ async function waitForBanner(address: string, port: number, describe: () => stri
   throw new Error(describe());
 }
 
+/** Waits until `address:port` presents this ed25519 host key (base64 blob), as ssh-keyscan reads it. */
+async function waitForHostKey(address: string, port: number, blob: string, describe: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const presented = await new Promise<string>((resolve) =>
+      execFile('ssh-keyscan', ['-T', '5', '-t', 'ed25519', '-p', String(port), address], { encoding: 'utf8' }, (_error, stdout) => resolve(stdout)),
+    );
+    if (presented.split('\n').some((line) => line.split(' ')[2] === blob)) return;
+    await sleep(50);
+  }
+  throw new Error(describe());
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -419,5 +449,7 @@ export async function setLoginNoise(user: string, text?: string): Promise<void> 
 
 /** Lets a test user run anything with sudo without a password, as a set-up admin account has. */
 export async function grantPasswordlessSudo(user: string): Promise<void> {
-  await writeFile(`/etc/sudoers.d/firedeck-test-${user}`, `${user} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+  const rule = `/etc/sudoers.d/firedeck-test-${user}`;
+  if (!existsSync(rule)) recordCreated({ kind: 'path', path: rule });
+  await writeFile(rule, `${user} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
 }

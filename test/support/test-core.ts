@@ -112,3 +112,20 @@ export async function connectTestHost(
   }
   return added.id;
 }
+
+/**
+ * Opens a VM's serial console, types `send`, and returns what it printed up to and including
+ * `expectText`; closes the console again.
+ */
+export async function consoleText(t: TestCore, hostId: string, id: string, send: string, expectText: string): Promise<string> {
+  let text = '';
+  const { sessionId } = await t.call('vms.consoleOpen', { hostId, id });
+  const seen = t.nextEvent('vms.consoleOutput', (e) => {
+    if (e.sessionId === sessionId) text += e.data;
+    return text.includes(expectText);
+  });
+  await t.call('vms.consoleInput', { sessionId, data: send });
+  await seen;
+  await t.call('vms.consoleClose', { sessionId });
+  return text;
+}

@@ -44,6 +44,18 @@ export class HostsPage {
     await form.getByRole('button', { name: /^(Add|Save) host$/ }).click();
   }
 
+  /**
+   * Adds a test host by key as a new user would, trusts the fingerprint the host really presents,
+   * and waits until its page shows the facts of a connected, probed host.
+   */
+  async addTrustedHost(name: string, host: { address: string; port: number; fingerprint(): Promise<string> }, login: { user: string; keyPath: string }): Promise<void> {
+    await test.step(`add ${name} and trust its key`, async () => {
+      await this.addHost({ name, address: host.address, port: String(host.port), user: login.user, keyPath: login.keyPath });
+      await this.trustKey(await host.fingerprint());
+      await expect(this.page.getByRole('region', { name: 'Host facts' })).toBeVisible();
+    });
+  }
+
   /** Adds a host; the app then opens its details and connects, which asks to trust its key. */
   async addHost(values: HostFormValues): Promise<void> {
     const form = await this.openAddForm();

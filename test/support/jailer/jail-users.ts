@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { recordCreatedUser, shadow as shadowTool } from '../test-ledger';
 
 export interface JailUser {
   name: string;
@@ -16,21 +17,6 @@ export interface JailUser {
 
 const PREFIX = 'fdjail-';
 
-/** useradd and userdel wait for each other through /etc/passwd's lock: retried while it is busy. */
-function shadowTool(tool: string, args: string[]): void {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      execFileSync(tool, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      return;
-    } catch (err) {
-      const stderr = String((err as { stderr?: Buffer }).stderr ?? '');
-      if (!/lock|try again/i.test(stderr) || Date.now() > deadline) throw new Error(`${tool} ${args.join(' ')}: ${stderr.trim()}`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
-  }
-}
-
 /**
  * A new system user with a group of its own; with `home`, also /home/<name> (mode 0755). Its
  * shell is nologin unless `shell` says otherwise (e.g. /bin/bash for an SSH login).
@@ -41,6 +27,7 @@ export function createJailUser(role: string, options: { home?: boolean; shell?: 
   removeJailUser(name);
   const home = options.home ? `/home/${name}` : undefined;
   shadowTool('useradd', ['--system', '--user-group', '--shell', options.shell ?? '/usr/sbin/nologin', ...(home ? ['--create-home', '--home-dir', home] : ['--no-create-home', '--home-dir', '/nonexistent']), name]);
+  recordCreatedUser(name);
   if (home) execFileSync('chmod', ['0755', home]);
   const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());

@@ -6,6 +6,7 @@
  * namespace): nothing of it reaches this machine or other hosts.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,10 @@ import { HELPER_PATH, HELPER_TEXT } from '../../../electron/network/network-help
 import { startTestHost } from '../ssh-test-hosts';
 import type { TestHost } from '../ssh-test-hosts';
 import { emulatorPath } from '../vm-fixtures';
+import { recordCreated } from '../test-ledger';
 import { installJailerStandIn } from './jailer-stand-in';
+
+const JAIL_ROOT = '/var/lib/firedeck';
 
 export interface JailedHost {
   host: TestHost;
@@ -26,6 +30,8 @@ export interface JailedHost {
 }
 
 export async function startJailedHost(options: { address: string; user: string }): Promise<JailedHost> {
+  // The helper makes the jails' base on this machine's own /var/lib (the host shares it).
+  if (!existsSync(JAIL_ROOT)) recordCreated({ kind: 'path', path: JAIL_ROOT });
   const host = await startTestHost({ address: options.address, users: [options.user], privateDirs: ['/usr/local', '/etc/sudoers.d'] });
   const inHost = (args: string[], input?: string) =>
     execFileSync('nsenter', ['-t', String(host.pid), '-m', '--', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });

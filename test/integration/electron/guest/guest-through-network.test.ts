@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmNetwork } from '../../../../electron/network/network-service';
 import { guestPublicKey } from '../../../../electron/wizard/guest-key';
-import { startNetnsRig, waitForOutput } from '../../../support/netns-hosts';
+import { startSudoRig, waitForOutput } from '../../../support/netns-hosts';
 import type { NetnsRig } from '../../../support/netns-hosts';
 import { ensureKeyUser } from '../../../support/ssh-test-hosts';
 import { connectTestHost, startTestCore } from '../../../support/test-core';
@@ -26,17 +26,11 @@ let hostId: string;
 let network: VmNetwork;
 let sshdDir: string;
 
-async function root(...args: string[]): Promise<string> {
-  const result = await rig.host.root(args);
-  if (result.code !== 0) throw new Error(`${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
+const root = (...args: string[]) => rig.host.rootText(...args);
 
 beforeAll(async () => {
   const admin = await ensureKeyUser('fdguest-admin');
-  rig = await startNetnsRig('gnt', { address: '127.0.0.237', users: [admin], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
-  await rig.host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${admin} ALL=(ALL) NOPASSWD: ALL\n`);
-  await root('chmod', '0440', '/etc/sudoers.d/fdtest-grants');
+  rig = await startSudoRig('gnt', { address: '127.0.0.237', users: [admin], sudoers: `${admin} ALL=(ALL) NOPASSWD: ALL\n` });
   t = await startTestCore(); // the app's own resolver: the VM's network as the host lists it
   hostId = await connectTestHost(t, rig.host, { user: admin, label: 'net host' });
   await t.call('network.install', { hostId });

@@ -15,7 +15,7 @@ import { startJailedHost } from '../../../support/jailer/jailed-host';
 import type { JailedHost } from '../../../support/jailer/jailed-host';
 import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
-import { connectTestHost, startTestCore } from '../../../support/test-core';
+import { connectTestHost, consoleText, startTestCore } from '../../../support/test-core';
 import { HELPER_PATH, HELPER_SHA256 } from '../../../../electron/network/network-helper';
 import { jailStart } from '../../../../electron/jail/jail-scripts';
 import { jailStartArguments, stopJail } from '../../../../electron/jail/jail-steps';
@@ -53,18 +53,6 @@ async function startCore(): Promise<{ hostId: string; plainId: string }> {
 // would build real veths and NAT; the namespace a jail joins is tested on its own below.
 const create = (hostId: string, id: string, kernel = images.kernel, rootfs = images.rootfs) => t.call('vms.create', { hostId, id, vcpus: 2, memoryMib: 128, kernel, rootfs, network: 'none' });
 
-async function consoleText(hostId: string, id: string, send: string, expectText: string): Promise<string> {
-  let text = '';
-  const { sessionId } = await t.call('vms.consoleOpen', { hostId, id });
-  const seen = t.nextEvent('vms.consoleOutput', (e) => {
-    if (e.sessionId === sessionId) text += e.data;
-    return text.includes(expectText);
-  });
-  await t.call('vms.consoleInput', { sessionId, data: send });
-  await seen;
-  await t.call('vms.consoleClose', { sessionId });
-  return text;
-}
 
 const pidOf = (id: string) => Number(readFileSync(`${runDir(id)}/firecracker.pid`, 'utf8'));
 const statusUid = (pid: number) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
@@ -154,7 +142,7 @@ describe('a microVM on a host with the privileged helper', () => {
 
   it('keeps the console, pause/resume, snapshot and restore as a clone (jailed too) working', async () => {
     const hostId = (await t.call('hosts.list')).find((h) => h.label === 'jailed')!.id;
-    expect(await consoleText(hostId, 'life', 'echo hello-from-jail\n', 'hello-from-jail\r\n')).toContain('hello-from-jail');
+    expect(await consoleText(t, hostId, 'life', 'echo hello-from-jail\n', 'hello-from-jail\r\n')).toContain('hello-from-jail');
     expect(await t.call('vms.pause', { hostId, id: 'life' })).toMatchObject({ state: 'paused' });
     expect(await t.call('vms.resume', { hostId, id: 'life' })).toMatchObject({ state: 'running' });
     const { snapshotDir } = await t.call('vms.snapshot', { hostId, id: 'life', name: 'first' });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetworkService } from '../../../../electron/network/network-service';
 import type { VmNetwork } from '../../../../electron/network/network-service';
 import { HELPER_PATH, HELPER_TEXT } from '../../../../electron/network/network-helper';
-import { INTERNET, startNetnsRig, waitForOutput } from '../../../support/netns-hosts';
+import { INTERNET, startSudoRig, waitForOutput } from '../../../support/netns-hosts';
 import type { NetnsHost, NetnsRig } from '../../../support/netns-hosts';
 import { ensureKeyUser } from '../../../support/ssh-test-hosts';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
@@ -20,11 +20,7 @@ let adminHost: string;
 let typerHost: string;
 
 /** Runs root's command in the host and returns its stdout, failing the test on a non-zero exit. */
-async function root(...args: string[]): Promise<string> {
-  const result = await host.root(args);
-  if (result.code !== 0) throw new Error(`${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-}
+const root = (...args: string[]) => host.rootText(...args);
 
 /** What is left of VM networks in the host: namespaces, fdv veths, Firedeck's nft table. */
 async function leftovers(): Promise<string[]> {
@@ -73,12 +69,8 @@ beforeAll(async () => {
   admin = await ensureKeyUser('fdnet-admin');
   typer = await ensureKeyUser('fdnet-typer');
   execFileSync('chpasswd', { input: `${typer}:${SUDO_PASSWORD}\n` });
-  // /usr/local, /etc/sudoers.d and /var/log are the host's own: the helper, its rules and its log
-  // (the host has no syslog socket) never reach this machine.
-  rig = await startNetnsRig('net', { address: '127.0.0.71', users: [admin, typer], privateDirs: ['/usr/local', '/etc/sudoers.d', '/var/log'] });
+  rig = await startSudoRig('net', { address: '127.0.0.71', users: [admin, typer], sudoers: `${admin} ALL=(ALL) NOPASSWD: ALL\n${typer} ALL=(ALL) ALL\n` });
   host = rig.host;
-  await host.root(['tee', '/etc/sudoers.d/fdtest-grants'], `${admin} ALL=(ALL) NOPASSWD: ALL\n${typer} ALL=(ALL) ALL\n`);
-  await root('chmod', '0440', '/etc/sudoers.d/fdtest-grants');
   t = await startTestCore();
   adminHost = await connectTestHost(t, host, { user: admin, label: 'net-admin' });
   typerHost = await connectTestHost(t, host, { user: typer, label: 'net-typer' });

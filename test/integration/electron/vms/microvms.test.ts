@@ -6,7 +6,7 @@ import { createFirecrackerClient } from '../../../../electron/firecracker/client
 import { sshUnixConnector } from '../../../../electron/firecracker/transports/ssh-unix';
 import { ensureKeyUser, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost } from '../../../support/ssh-test-hosts';
-import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
+import { connectTestHost, consoleText, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
 import { until } from '../../../support/dash-stream';
 import { installFirecrackerFor, processesOf } from '../../../support/vm-fixtures';
@@ -50,18 +50,6 @@ const connect = (test: TestHost) => connectTestHost(t, test, { user });
 const create = (hostId: string, id: string, extra: Record<string, unknown> = {}) =>
   t.call('vms.create', { hostId, id, vcpus: 1, memoryMib: 128, kernel: images.kernel, rootfs: images.rootfs, ...extra });
 
-async function consoleText(hostId: string, id: string, send: string, expectText: string): Promise<string> {
-  let text = '';
-  const { sessionId } = await t.call('vms.consoleOpen', { hostId, id });
-  const seen = t.nextEvent('vms.consoleOutput', (e) => {
-    if (e.sessionId === sessionId) text += e.data;
-    return text.includes(expectText);
-  });
-  await t.call('vms.consoleInput', { sessionId, data: send });
-  await seen;
-  await t.call('vms.consoleClose', { sessionId });
-  return text;
-}
 
 describe.each([
   ['ssh-unix', () => host, 'ssh-unix'],
@@ -74,7 +62,7 @@ describe.each([
     const created = await create(hostId, id, { name: 'first sandbox' });
     expect(created).toMatchObject({ id, name: 'first sandbox', state: 'running', vcpus: 1, memoryMib: 128 });
 
-    const output = await consoleText(hostId, id, 'echo hello-from-console\n', 'hello-from-console\r\n');
+    const output = await consoleText(t, hostId, id, 'echo hello-from-console\n', 'hello-from-console\r\n');
     expect(output).toContain('hello-from-console');
     // The transport really in use is on the host's summary, and nothing listens for the API.
     expect((await t.call('hosts.list')).find((h) => h.id === hostId)?.apiTransport).toMatchObject({ inUse: transport });
