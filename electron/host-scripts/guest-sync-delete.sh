@@ -3,9 +3,11 @@
 # Prints `deleted=N skipped=N`. Exits: 17 DIR is not a folder.
 # Firedeck never plans a path with a line break, so the NULs become line ends for `read`; a path
 # split that way anyway is only two paths that are each checked.
-# Each file is deleted from inside its own folder: cd -P into it, pwd -P must lie in DIR, then
-# rm ./NAME. A link swapped in for a folder after the preview therefore leads nowhere outside.
+# The files of one folder are deleted together from inside that folder: cd -P into it, its
+# physical path must lie in DIR, then one rm for ./NAME… (the names as rm's arguments, never as
+# shell text). A link swapped in for a folder after the preview therefore leads nowhere outside.
 # What remains is the race of a folder moved out of DIR between that check and the rm.
+# Paths arrive sorted, so one folder's files come together: a few processes per folder, not per file.
 set -eu
 dir=$1
 root=$(cd -P -- "$dir" 2>/dev/null && pwd -P) || exit 17
@@ -15,25 +17,44 @@ case $root in
 esac
 deleted=0
 skipped=0
-remove() {
-  case "/$1/" in
-    *//* | */./* | */../*) return 1 ;;
-  esac
-  case "$1" in
-    */*) sub=${1%/*} name=${1##*/} ;;
-    *) sub=. name=$1 ;;
-  esac
-  (
-    cd -P -- "$root/$sub" 2>/dev/null || exit 1
-    here=$(pwd -P)
-    case "$here/" in "$inside"*) ;; *) exit 1 ;; esac
-    if [ -L "./$name" ] || [ -f "./$name" ]; then rm -f -- "./$name"; else exit 1; fi
-  )
+cur=
+# Deletes the names in "$@" inside folder $cur; adds to the counts.
+flush() {
+  [ $# -gt 0 ] || return 0
+  n=$#
+  if gone=$(
+    cd -P -- "$root/$cur" 2>/dev/null || exit 1
+    case "$PWD/" in "$inside"*) ;; *) exit 1 ;; esac
+    for name do
+      shift
+      if [ -L "./$name" ] || [ -f "./$name" ]; then set -- "$@" "./$name"; fi
+    done
+    [ $# -eq 0 ] || rm -f -- "$@" || exit 1
+    printf '%s' "$#"
+  ); then
+    deleted=$((deleted + gone)) skipped=$((skipped + n - gone))
+  else
+    skipped=$((skipped + n))
+  fi
 }
+set --
 while IFS= read -r rel; do
   [ -n "$rel" ] || continue
-  if remove "$rel"; then deleted=$((deleted + 1)); else skipped=$((skipped + 1)); fi
+  case "/$rel/" in
+    *//* | */./* | */../*) skipped=$((skipped + 1)); continue ;;
+  esac
+  case "$rel" in
+    */*) sub=${rel%/*} name=${rel##*/} ;;
+    *) sub=. name=$rel ;;
+  esac
+  if [ "$sub" != "$cur" ] || [ $# -ge 500 ]; then
+    flush "$@"
+    set --
+    cur=$sub
+  fi
+  set -- "$@" "$name"
 done <<EOF_PATHS
 $(tr '\0' '\n')
 EOF_PATHS
+flush "$@"
 printf 'deleted=%s skipped=%s\n' "$deleted" "$skipped"

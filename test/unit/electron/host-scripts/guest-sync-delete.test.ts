@@ -51,6 +51,17 @@ describe('guest-sync-delete.sh under dash', () => {
     expect(runUnderDash(script, [linked], { input: nul(['css/a.css']) }).stdout).toBe('deleted=1 skipped=0\n');
   });
 
+  it('deletes a folder’s files in batches, folder after folder, as the sorted plan gives them', () => {
+    mkdirSync(join(target, 'big'));
+    const paths = [...Array.from({ length: 600 }, (_, i) => `big/f${String(i).padStart(3, '0')}`), 'css/a.css', 'top.txt'];
+    for (const p of paths) writeFileSync(join(target, p), 'x');
+    writeFileSync(join(target, 'big', 'kept'), 'x');
+    const run = runUnderDash(script, [target], { input: nul([...paths, 'css/missing.css']) });
+    expect(run.stdout).toBe('deleted=602 skipped=1\n');
+    expect(paths.some((p) => existsSync(join(target, p)))).toBe(false);
+    expect(existsSync(join(target, 'big', 'kept'))).toBe(true);
+  });
+
   it('exits 17 when the folder is not there, and does nothing on no input', () => {
     expect(runUnderDash(script, [join(base, 'missing')], { input: nul(['x']) }).status).toBe(17);
     expect(runUnderDash(script, [target], { input: '' }).stdout).toBe('deleted=0 skipped=0\n');
