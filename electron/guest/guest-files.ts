@@ -225,10 +225,41 @@ async function guestTree(sftp: SFTPWrapper, root: string): Promise<Map<string, {
   return found;
 }
 
+/** The temp name sendFiles gives a file on its way in: another sync's, never a file to delete. */
+const PART_NAME = /(^|\/)\.[^/]+\.[0-9a-f]{8}\.part$/;
+
+/**
+ * Regular files under `guestDir` that the workspace folder has no file for, relative to
+ * `guestDir`, sorted. The guest is walked over SFTP by readdir, which reports links as links, so
+ * no link is followed out of the folder. Names with a line break, and files still arriving, are
+ * left alone.
+ */
+export async function guestOnlyFiles(client: SshClient, files: WorkspaceFiles, path: string, guestDir: string): Promise<string[]> {
+  const tree = await localTree(files, path);
+  if (tree.kind !== 'dir') throw new AppError('INVALID_PATH', `${path} is a file; a sync takes a folder.`, { remedy: 'Choose a folder of the workspace, or use Copy for one file.' });
+  const top = path.replace(/^\/+|\/+$/g, '');
+  const local = new Set(tree.entries.map((file) => (top === '' ? file.path : file.path.slice(top.length + 1))));
+  const sftp = await openSftp(client);
+  try {
+    const remote = await guestTree(sftp, guestDir);
+    return [...remote.keys()].filter((rel) => !local.has(rel) && !rel.includes('\n') && !PART_NAME.test(rel)).sort();
+  } finally {
+    sftp.end();
+  }
+}
+
+/** Workspace-relative paths of the files a sync of `path` would send from (relative to `path`). */
+export async function localSyncPaths(files: WorkspaceFiles, path: string): Promise<Set<string>> {
+  const tree = await localTree(files, path);
+  const top = path.replace(/^\/+|\/+$/g, '');
+  return new Set(tree.entries.map((file) => (top === '' ? file.path : file.path.slice(top.length + 1))));
+}
+
 /**
  * One-way sync of a workspace folder into `guestDir`: sends the files that are new or whose size
  * or modification time differs from the guest's copy (each sent file keeps the workspace's
- * modification time, so an unchanged file is not sent again). Files only in the guest are left.
+ * modification time, so an unchanged file is not sent again). Files only in the guest are left
+ * here; deleting them is guest-sync-delete.ts's, with a plan the user saw.
  */
 export async function syncIntoGuest(client: SshClient, files: WorkspaceFiles, path: string, guestDir: string, transfer: TransferHandle): Promise<GuestSyncResult> {
   const tree = await localTree(files, path);
@@ -248,7 +279,7 @@ export async function syncIntoGuest(client: SshClient, files: WorkspaceFiles, pa
   });
   await guestMkdirs(client, [guestDir], transfer.signal);
   const bytes = changed.length ? await sendFiles(client, changed.map((file) => ({ file, target: posix.join(guestDir, rel(file)) })), transfer) : 0;
-  return { sent: changed.map(rel), unchanged: tree.entries.length - changed.length, bytes };
+  return { sent: changed.map(rel), unchanged: tree.entries.length - changed.length, bytes, deleted: 0, skipped: 0 };
 }
 
 /**

@@ -8,7 +8,7 @@ export interface GuestRunResult {
 }
 
 /** Runs a short command in the guest and collects what it prints (for Firedeck's own use, not the user's). */
-export function guestRun(client: SshClient, command: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<GuestRunResult> {
+export function guestRun(client: SshClient, command: string, options: { timeoutMs?: number; signal?: AbortSignal; stdin?: Buffer } = {}): Promise<GuestRunResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel: ClientChannel) => {
       if (error) return reject(new AppError('GUEST_SSH_DOWN', `The guest refused to run a command: ${error.message}.`, { remedy: 'Try again; if it keeps failing, reconnect the VM page.', cause: error }));
@@ -30,6 +30,8 @@ export function guestRun(client: SshClient, command: string, options: { timeoutM
       channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       channel.on('exit', (code: number | null) => (exitCode = typeof code === 'number' ? code : null));
       channel.on('error', () => {});
+      // What the command reads (e.g. NUL-separated paths): data, never part of the command line.
+      if (options.stdin) channel.end(options.stdin);
       channel.once('close', () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);

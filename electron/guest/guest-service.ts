@@ -1,5 +1,5 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
-import type { GuestCopyResult, GuestForward, GuestListeningPort, GuestSshCommand, GuestStatus, GuestSyncResult } from '../../shared/channels/guest.js';
+import type { GuestCopyResult, GuestForward, GuestListeningPort, GuestSshCommand, GuestStatus, GuestSyncPreview, GuestSyncResult } from '../../shared/channels/guest.js';
 import { AppError } from '../app-error.js';
 import type { ResourceHandle, ResourceRegistry } from '../app/resources.js';
 import type { EventBus } from '../event-bus.js';
@@ -13,7 +13,8 @@ import { connectGuest, probeGuestBanner } from './guest-connect.js';
 import type { GuestTarget } from './guest-connect.js';
 import { runGuestExec } from './guest-exec.js';
 import type { GuestExec } from './guest-exec.js';
-import { copyFromGuest, copyIntoGuest, syncIntoGuest } from './guest-files.js';
+import { copyFromGuest, copyIntoGuest, guestOnlyFiles, localSyncPaths, syncIntoGuest } from './guest-files.js';
+import { deleteInGuest } from './guest-sync-delete.js';
 import { startPortForward } from './guest-forward.js';
 import type { PortForward } from './guest-forward.js';
 import { createGuestLinks } from './guest-links.js';
@@ -21,6 +22,8 @@ import type { GuestLease } from './guest-links.js';
 import { guestRun, parseListeningPorts } from './guest-run.js';
 import { createGuestSshConfig, entryFor, guestKeyAlias, sshCommandFor } from './guest-ssh-config.js';
 import { openGuestTerminal } from './guest-terminal.js';
+import { createSyncPlanStore } from './sync-plans.js';
+import type { SyncPlanStore } from './sync-plans.js';
 import type { GuestTerminal } from './guest-terminal.js';
 
 /** Where the host reaches a VM's sshd; `user` defaults to root (the wizard's key is root's). */
@@ -48,7 +51,9 @@ export interface GuestService {
   execCancel(execId: string, caller: Caller): boolean;
   copyIn(request: VmRef & { workspaceId: string; path: string; guestDir: string; transferId: string }): Promise<GuestCopyResult>;
   copyOut(request: VmRef & { workspaceId: string; guestPath: string; dir: string; transferId: string }): Promise<GuestCopyResult>;
-  sync(request: VmRef & { workspaceId: string; path: string; guestDir: string; transferId: string }): Promise<GuestSyncResult>;
+  /** Which guest-only files a deleting sync would remove, as a plan for this caller alone. */
+  syncPreview(request: VmRef & SyncFolders, caller: Caller): Promise<GuestSyncPreview>;
+  sync(request: VmRef & SyncFolders & { transferId: string; deleteExtraneous?: boolean; planId?: string | undefined }, caller: Caller): Promise<GuestSyncResult>;
   listeningPorts(ref: VmRef): Promise<GuestListeningPort[]>;
   forwardAdd(ref: VmRef, guestPort: number, localPort: number | undefined, caller: Caller): Promise<GuestForward>;
   forwardList(ref: VmRef, caller: Caller): GuestForward[];
@@ -62,6 +67,8 @@ export interface GuestService {
   close(): void;
 }
 
+type SyncFolders = { workspaceId: string; path: string; guestDir: string };
+
 export interface GuestServiceDeps {
   dataDir: string;
   hosts: Pick<HostService, 'list' | 'connection'>;
@@ -72,6 +79,8 @@ export interface GuestServiceDeps {
   guestAddress: GuestAddressResolver;
   /** How long a terminal may go without a keystroke or output before it is closed (default 30 min). */
   terminalIdleMs?: number;
+  /** Plans of deleting syncs (default: a store of its own, 10-minute plans). */
+  syncPlans?: SyncPlanStore;
 }
 
 const vmKey = (ref: VmRef) => `${ref.hostId}/${ref.id}`;
@@ -93,6 +102,7 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
   const terminals = new Map<string, Owned<GuestTerminal>>();
   const execs = new Map<string, Owned<GuestExec>>();
   const forwards = new Map<string, Owned<PortForward>>();
+  const plans = deps.syncPlans ?? createSyncPlanStore();
 
   function host(hostId: string) {
     const found = deps.hosts.list().find((h) => h.id === hostId);
@@ -304,9 +314,27 @@ export function createGuestService(deps: GuestServiceDeps): GuestService {
       const files = await deps.workspaces.files(workspaceId);
       return deps.transfers.run(transferId, (transfer) => withGuest(ref, (held) => copyFromGuest(held.client, files, guestPath, dir, transfer)));
     },
-    async sync({ workspaceId, path, guestDir, transferId, ...ref }) {
+    async syncPreview({ workspaceId, path, guestDir, ...ref }, caller) {
+      if (guestDir.replace(/\/+$/, '') === '') throw new AppError('INVALID_PATH', 'Firedeck does not delete files across the guest’s whole filesystem.', { remedy: 'Sync into a folder, e.g. /root/workspace.' });
       const files = await deps.workspaces.files(workspaceId);
-      return deps.transfers.run(transferId, (transfer) => withGuest(ref, (held) => syncIntoGuest(held.client, files, path, guestDir, transfer)));
+      const toDelete = await withGuest(ref, (held) => guestOnlyFiles(held.client, files, path, guestDir));
+      const plan = plans.create(caller.ownerId, { ...ref, workspaceId, path, guestDir }, toDelete);
+      return { planId: plan.planId, expiresAt: new Date(plan.expiresAt).toISOString(), toDelete: plan.toDelete };
+    },
+    async sync({ workspaceId, path, guestDir, transferId, deleteExtraneous, planId, ...ref }, caller) {
+      // The plan is taken before anything is sent: a stale or foreign plan fails the sync at once.
+      const plan = deleteExtraneous ? plans.take(planId ?? '', caller.ownerId, { ...ref, workspaceId, path, guestDir }) : undefined;
+      const files = await deps.workspaces.files(workspaceId);
+      return deps.transfers.run(transferId, (transfer) =>
+        withGuest(ref, async (held) => {
+          const result = await syncIntoGuest(held.client, files, path, guestDir, transfer);
+          if (!plan) return result;
+          // A file made in the workspace since the preview was just sent: it is not deleted.
+          const local = await localSyncPaths(files, path);
+          const gone = await deleteInGuest(held.client, guestDir, plan.toDelete.filter((p) => !local.has(p)), transfer.signal);
+          return { ...result, ...gone };
+        }),
+      );
     },
 
     listeningPorts: (ref) =>

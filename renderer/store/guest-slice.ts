@@ -1,4 +1,4 @@
-import type { GuestForward, GuestListeningPort, GuestSshCommand, GuestStatus } from '../../shared/channels/guest';
+import type { GuestForward, GuestListeningPort, GuestSshCommand, GuestStatus, GuestSyncPreview } from '../../shared/channels/guest';
 import type { AppErrorShape } from '../../shared/errors';
 import { toFiredeckError } from '../api/firedeck-error';
 import { patchSlice } from './slice';
@@ -59,7 +59,10 @@ export interface GuestSlice {
   removeForward(vm: VmRef, forwardId: string): Promise<void>;
   loadSshCommand(vm: VmRef): Promise<void>;
   forgetHostKey(vm: VmRef): Promise<void>;
-  transfer(vm: VmRef, kind: GuestTransfer['kind'], request: { workspaceId: string; path: string; guestPath: string }): Promise<void>;
+  /** Which guest files a deleting sync would remove (a plan for this window, ~10 minutes, single use). */
+  previewSync(vm: VmRef, request: { workspaceId: string; path: string; guestPath: string }): Promise<{ ok: true; preview: GuestSyncPreview } | { ok: false; error: AppErrorShape }>;
+  /** `planId` (sync only): also delete what that preview listed. */
+  transfer(vm: VmRef, kind: GuestTransfer['kind'], request: { workspaceId: string; path: string; guestPath: string; planId?: string }): Promise<void>;
   cancelTransfer(transferId: string): Promise<void>;
   dismissError(vm: VmRef): void;
   applyForwards(vm: VmRef, forwards: GuestForward[]): void;
@@ -198,6 +201,14 @@ export function createGuestSlice(ctx: SliceContext): GuestSlice {
       setError(vm, undefined);
       await slice().refreshStatus(vm);
     },
+    async previewSync(vm, request) {
+      try {
+        const preview = await ctx.api.invoke('guest.syncPreview', { ...vm, workspaceId: request.workspaceId, path: request.path, guestDir: request.guestPath });
+        return { ok: true, preview };
+      } catch (caught) {
+        return { ok: false, error: toFiredeckError(caught).shape() };
+      }
+    },
     async transfer(vm, kind, request) {
       const key = guestKey(vm);
       const transferId = crypto.randomUUID();
@@ -210,8 +221,10 @@ export function createGuestSlice(ctx: SliceContext): GuestSlice {
           const done = await ctx.api.invoke('guest.copyIn', { ...vm, workspaceId: request.workspaceId, path: request.path, guestDir: request.guestPath, transferId });
           updateTransfer(transferId, { state: 'done', message: `${done.files} file(s), ${done.bytes} bytes to ${done.destination}` });
         } else {
-          const done = await ctx.api.invoke('guest.sync', { ...vm, workspaceId: request.workspaceId, path: request.path, guestDir: request.guestPath, transferId });
-          updateTransfer(transferId, { state: 'done', message: `${done.sent.length} sent (${done.bytes} bytes), ${done.unchanged} unchanged` });
+          const deleting = request.planId ? { deleteExtraneous: true, planId: request.planId } : {};
+          const done = await ctx.api.invoke('guest.sync', { ...vm, workspaceId: request.workspaceId, path: request.path, guestDir: request.guestPath, transferId, ...deleting });
+          const gone = request.planId ? `, ${done.deleted} deleted${done.skipped ? ` (${done.skipped} no longer there or outside the folder, left)` : ''}` : '';
+          updateTransfer(transferId, { state: 'done', message: `${done.sent.length} sent (${done.bytes} bytes), ${done.unchanged} unchanged${gone}` });
         }
       } catch (caught) {
         const error = toFiredeckError(caught);

@@ -67,6 +67,19 @@ export interface GuestSyncResult {
   sent: string[];
   unchanged: number;
   bytes: number;
+  /** Guest-only files deleted (only with `deleteExtraneous` and a plan from `guest.syncPreview`). */
+  deleted: number;
+  /** Planned paths the guest refused to delete at the last moment (gone, or now outside the folder). */
+  skipped: number;
+}
+
+export interface GuestSyncPreview {
+  /** Names this plan for one `guest.sync` from the same window, until `expiresAt`. */
+  planId: string;
+  /** ISO time after which the plan is refused (about 10 minutes after the preview). */
+  expiresAt: string;
+  /** Guest files, relative to the guest folder, that exist only in the guest and would be deleted. */
+  toDelete: string[];
 }
 
 export interface GuestSshCommand {
@@ -100,8 +113,18 @@ export const guestChannels = {
   'guest.copyIn': channel<GuestCopyResult>()(z.object({ ...vmRef, workspaceId: vmIdSchema, path: workspacePath, guestDir: guestPath, transferId: sessionId }).strict()),
   /** Copies a guest file or folder into a workspace folder. */
   'guest.copyOut': channel<GuestCopyResult>()(z.object({ ...vmRef, workspaceId: vmIdSchema, guestPath, dir: workspacePath.default(''), transferId: sessionId }).strict()),
-  /** One-way sync of a workspace folder into a guest folder: sends only new and changed files. */
-  'guest.sync': channel<GuestSyncResult>()(z.object({ ...vmRef, workspaceId: vmIdSchema, path: workspacePath.default(''), guestDir: guestPath, transferId: sessionId }).strict()),
+  /** Which guest files a sync with `deleteExtraneous` would delete; the plan is single use, for this window, for ~10 minutes. */
+  'guest.syncPreview': channel<GuestSyncPreview>()(z.object({ ...vmRef, workspaceId: vmIdSchema, path: workspacePath.default(''), guestDir: guestPath }).strict()),
+  /**
+   * One-way sync of a workspace folder into a guest folder: sends only new and changed files.
+   * With `deleteExtraneous`, it also deletes what the preview `planId` listed (and nothing else).
+   */
+  'guest.sync': channel<GuestSyncResult>()(
+    z
+      .object({ ...vmRef, workspaceId: vmIdSchema, path: workspacePath.default(''), guestDir: guestPath, transferId: sessionId, deleteExtraneous: z.boolean().default(false), planId: sessionId.optional() })
+      .strict()
+      .refine((r) => !r.deleteExtraneous || r.planId !== undefined, { message: 'Deleting guest-only files needs the plan of a preview.', path: ['planId'] }),
+  ),
   /** The TCP ports the guest listens on (`ss -ltn` in the guest), to suggest forwards. */
   'guest.listeningPorts': channel<GuestListeningPort[]>()(z.object(vmRef).strict()),
   /** Forwards a guest port to 127.0.0.1:localPort on this computer (default: the same number). */

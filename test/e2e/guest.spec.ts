@@ -85,3 +85,47 @@ test('a new user opens a terminal in the guest, runs a command, forwards a port 
     await backend?.stop();
   }
 });
+
+test('a user syncs a folder into the guest and, after confirming the list, deletes what only the guest had', async ({ page, dataDir }) => {
+  test.setTimeout(120_000);
+  const home = join(dataDir, 'home');
+  await mkdir(join(home, '.ssh'), { recursive: true });
+  await writeFile(`/home/${guestUser}/.ssh/authorized_keys`, `${await guestPublicKey(dataDir)}\n`);
+  const site = join(dataDir, 'workspaces', 'sync-e2e', 'site');
+  await mkdir(site, { recursive: true });
+  await writeFile(join(site, 'index.html'), '<p>kept</p>\n');
+  const guestDir = `/home/${guestUser}/site-sync`;
+  const inGuest = async (script: string) => (await rig.host.root(['su', '-s', '/bin/sh', guestUser, '-c', script])).stdout;
+  await inGuest(`rm -rf ${guestDir} && mkdir -p ${guestDir}/old && i=0; while [ $i -lt 25 ]; do echo x > ${guestDir}/old/page-$i.html; i=$((i+1)); done`);
+  let backend: GuestWebBackend | undefined;
+  try {
+    backend = await startGuestWebBackend({ dataDir, home, guest: { host: rig.host.address, port: rig.host.port, user: guestUser } });
+    const app = await new AppPage(page).open(backend.url);
+    const users = await ensureTestUsers();
+    const hosts = new HostsPage(page);
+    await hosts.addHost({ name: 'kvm box', address: host.address, port: String(host.port), user, keyPath: users.key.keyPath });
+    await hosts.trustKey(await host.fingerprint());
+    await app.goTo('MicroVMs');
+    await new VmsPage(page).createVm('sync-e2e');
+    const guest = new GuestPage(page);
+    await expect(guest.status()).toContainText('sshd is up', { timeout: 15_000 });
+
+    let dialog = await guest.syncDeleting('site', guestDir);
+    await expect(dialog).toHaveAccessibleName('Delete 25 file(s) only in the VM?');
+    await expect(dialog.getByRole('list', { name: 'Files to delete' }).getByRole('listitem')).toHaveCount(10);
+    await expect(dialog).toContainText('old/page-0.html');
+    await expect(dialog).toContainText('and 15 more');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    expect(await inGuest(`ls ${guestDir}/old | wc -l`)).toBe('25\n');
+
+    dialog = await guest.syncDeleting('site', guestDir);
+    await dialog.getByRole('button', { name: 'Delete and sync' }).click();
+    await expect(guest.lastTransfer()).toContainText('1 sent', { timeout: 30_000 });
+    await expect(guest.lastTransfer()).toContainText('25 deleted');
+    expect(await inGuest(`cd ${guestDir} && find . -type f`)).toBe('./index.html\n');
+    await inGuest(`rm -rf ${guestDir}`);
+  } finally {
+    await backend?.stop();
+  }
+});

@@ -47,4 +47,23 @@ export class GuestPage {
     });
     return this.card().getByRole('list', { name: 'Forwarded ports' }).getByRole('listitem').filter({ hasText: `guest port ${port}` });
   }
+
+  files(): Locator {
+    return this.card().getByRole('region', { name: 'Files', exact: true });
+  }
+
+  /** Fills the sync form, ticks "Delete files that exist only in the VM" and syncs: returns the confirm dialog. */
+  async syncDeleting(workspacePath: string, guestPath: string): Promise<Locator> {
+    await test.step(`sync ${workspacePath} into ${guestPath}, deleting guest-only files`, async () => {
+      await this.files().getByLabel('Workspace path', { exact: true }).fill(workspacePath);
+      await this.files().getByLabel('Guest path', { exact: true }).fill(guestPath);
+      await this.files().getByRole('checkbox', { name: 'Delete files that exist only in the VM' }).check();
+      await this.files().getByRole('button', { name: 'Sync into guest' }).click();
+    });
+    return this.page.getByRole('dialog', { name: /only in the VM\?$/ });
+  }
+
+  lastTransfer(): Locator {
+    return this.files().getByLabel('sync transfer').first();
+  }
 }

@@ -195,6 +195,52 @@ describe('guest access through the host', () => {
     expect((await guestSh('cat ~/www/css/main.css')).stdout).toBe('body { color: rebeccapurple }\n');
   });
 
+  it('deletes files only the guest has, after a preview, and only what the preview listed', async () => {
+    const root = join(t.dataDir, 'workspaces', 'guest-1', 'mirror');
+    await mkdir(join(root, 'src'), { recursive: true });
+    await writeFile(join(root, 'src', 'kept.ts'), 'export {};\n');
+    const guestDir = `/home/${GUEST_USER}/mirror`;
+    const folders = { ...vm(), workspaceId: 'guest-1', path: 'mirror', guestDir };
+    // 200 guest-only files (some with names a shell would act on), a link out of the folder, a file outside.
+    await guestSh(
+      `mkdir -p ~/mirror/old/deep ~/outside && echo keep > ~/outside/secret && ln -s ~/outside ~/mirror/out-link && ` +
+        `i=0; while [ $i -lt 197 ]; do echo x > ~/mirror/old/deep/file-$i.txt; i=$((i+1)); done; ` +
+        `echo x > ~/mirror/'$(touch pwned).txt'; echo x > ~/mirror/-rf; echo x > ~/mirror/'a b'`,
+    );
+    const sync = (extra: Record<string, unknown>) => t.call('guest.sync', { ...folders, transferId: randomUUID(), ...extra });
+    await sync({});
+    const listed = (await guestSh('cd ~/mirror && find . -type f | grep -v old/deep')).stdout;
+    expect(listed.split('\n').filter(Boolean).sort()).toEqual(['./$(touch pwned).txt', './-rf', './a b', './src/kept.ts']);
+    expect((await guestSh('ls ~/mirror/old/deep | wc -l')).stdout.trim()).toBe('197');
+
+    const preview = await t.call('guest.syncPreview', folders);
+    expect(preview.toDelete).toHaveLength(200);
+    expect(preview.toDelete).toContain('$(touch pwned).txt');
+    expect(preview.toDelete.some((p) => p.startsWith('out-link') || p.startsWith('..') || p.startsWith('/'))).toBe(false);
+    expect(preview.toDelete).not.toContain('src/kept.ts');
+    expect(Date.parse(preview.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
+
+    // Another window cannot use this window's plan; a file made after the preview is not deleted.
+    const other = await t.core.router.handle('guest.sync', { ...folders, transferId: randomUUID(), deleteExtraneous: true, planId: preview.planId }, { ownerId: 'other-window' });
+    expect(other.ok ? null : other.error.code).toBe('NOT_FOUND');
+    await guestSh('echo new > ~/mirror/after-preview.txt');
+    const started = performance.now();
+    const done = await sync({ deleteExtraneous: true, planId: preview.planId });
+    const withDelete = (performance.now() - started) / 1000;
+    // The same sync with nothing to send or delete: what the deletion itself added is the difference.
+    const again = performance.now();
+    expect((await sync({})).sent).toEqual([]);
+    const plain = (performance.now() - again) / 1000;
+    console.log(`guest sync --delete: ${done.deleted} guest-only files deleted, sync with deletion ${withDelete.toFixed(2)} s, the same sync with nothing to do ${plain.toFixed(2)} s`);
+    expect(done).toMatchObject({ deleted: 200, skipped: 0 });
+    expect((await guestSh('cd ~/mirror && find . -type f -o -type l | sort')).stdout).toBe('./after-preview.txt\n./out-link\n./src/kept.ts\n');
+    expect((await guestSh('cat ~/outside/secret; ls ~/pwned ~/mirror/pwned 2>/dev/null | wc -l')).stdout).toBe('keep\n0\n');
+
+    // The plan was single use.
+    expect((await failureOf(sync({ deleteExtraneous: true, planId: preview.planId }))).code).toBe('NOT_FOUND');
+    await guestSh('rm -rf ~/mirror ~/outside');
+  });
+
   it('forwards a guest HTTP server on port 8000 to 127.0.0.1:PORT here, suggests it, and says when a port is taken', async () => {
     const server = rig.host.spawnRoot([process.execPath, '-e', "require('node:http').createServer((q, s) => s.end('hello from the guest')).listen(8000, '127.0.0.1', () => console.log('listening'))"]);
     await waitForOutput(server, /listening/, 'the guest’s HTTP server');

@@ -116,6 +116,27 @@ describe('the real guest', () => {
     expect((await exec('cat /root/app/f3.txt')).out).toBe('file 3, changed\n');
   }, 120_000);
 
+  it('deletes the 200 files only the real guest has, after a preview, and keeps a link’s target', async () => {
+    const dir = join(t.dataDir, 'workspaces', 'real-g', 'mirror');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'kept.txt'), 'kept\n');
+    const folders = { ...vm(), workspaceId: 'real-g', path: 'mirror', guestDir: '/root/mirror' };
+    const made = await exec('mkdir -p /root/mirror/old /root/outside && echo keep > /root/outside/secret && ln -s /root/outside /root/mirror/out && i=0; while [ $i -lt 200 ]; do echo x > /root/mirror/old/f$i; i=$((i+1)); done');
+    expect(made.exitCode).toBe(0);
+    const preview = await t.call('guest.syncPreview', folders);
+    expect(preview.toDelete).toHaveLength(200);
+    const started = performance.now();
+    const done = await t.call('guest.sync', { ...folders, transferId: randomUUID(), deleteExtraneous: true, planId: preview.planId });
+    const withDelete = (performance.now() - started) / 1000;
+    // The same sync with nothing to send or delete: what the deletion itself added is the difference.
+    const again = performance.now();
+    expect((await t.call('guest.sync', { ...folders, transferId: randomUUID() })).sent).toEqual([]);
+    const plain = (performance.now() - again) / 1000;
+    console.log(`real guest sync --delete: ${done.deleted} files deleted, sync with deletion ${withDelete.toFixed(2)} s, the same sync with nothing to do ${plain.toFixed(2)} s`);
+    expect(done).toMatchObject({ sent: ['kept.txt'], deleted: 200, skipped: 0 });
+    expect((await exec('cd /root/mirror && find . ! -type d | sort; cat /root/outside/secret; rm -rf /root/mirror /root/outside')).out).toBe('./kept.txt\n./out\nkeep\n');
+  }, 120_000);
+
   it('is reached by plain OpenSSH with the ssh command the app shows (ProxyJump through the host)', async () => {
     const shown = await t.call('guest.sshCommand', vm());
     expect(shown.spelledOut).toMatch(/ -J .* root@10\.231\.0\.\d+$/);
