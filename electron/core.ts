@@ -22,6 +22,8 @@ import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
 import { startNetworkRepair } from './network/network-repair.js';
 import { createNetworkRoutes } from './network/routes.js';
+import { createJailService } from './jail/jail-service.js';
+import { createJailRoutes } from './jail/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './workspaces/routes.js';
 import { createWorkspaceService } from './workspaces/workspace-service.js';
@@ -138,7 +140,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const network = createNetworkService({ hosts, pool: () => settingsStore.current().networkPool ?? defaultSettings.networkPool });
   const vms = createVmService({ hosts, events, resources, network, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
-  const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log });
+  const jails = createJailService({ hosts, events });
+  const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log, sweepJails: (hostId) => jails.sweep(hostId) });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
@@ -165,6 +168,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createTransferRoutes(transfers),
     ...createImageRoutes(images),
     ...createNetworkRoutes(network, secrets),
+    ...createJailRoutes(jails),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
     ...createMetricsRoutes(metrics),
     ...createNotificationRoutes(notifications),

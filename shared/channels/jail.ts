@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channel } from '../channel.js';
 
 /**
  * How microVMs are jailed where the host has the privileged helper: the uid/gid range the jail
@@ -67,3 +68,23 @@ export type VmJail =
       noFile?: number;
     }
   | { jailed: false; reason: UnjailedReason; message: string; remedy?: string };
+
+/** One jail of the SSH user's on a host, as the privileged helper lists it. */
+export interface JailEntry {
+  vmId: string;
+  /** A process runs inside its chroot. */
+  alive: boolean;
+  /** The VM's run directory still exists; a jail without one is swept when the host connects. */
+  runDirExists: boolean;
+}
+
+/** A host's jails, or why they cannot be listed (no helper, a tampered one, no sudo). */
+export interface HostJails {
+  hostId: string;
+  jails: JailEntry[];
+  problem?: { code: string; message: string; remedy?: string };
+}
+
+export const jailChannels = {
+  'jail.list': channel<HostJails>()(z.object({ hostId: z.string().uuid({ message: 'Unknown host id.' }) }).strict()),
+};
