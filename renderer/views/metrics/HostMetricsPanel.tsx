@@ -86,7 +86,7 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
           <dl className="facts">
             <dt>Median</dt>
             <dd>
-              {formatMs(boot.median.createToStartMs)} to start · {formatLoginMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.filter((vm) => !vm.restored).length} booted microVMs; restored ones are left out)
+              {formatMs(boot.median.createToStartMs)} to start · {formatLoginMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.filter((vm) => !vm.restored).length} microVMs{boot.vms.some((vm) => vm.restored) ? `; ${boot.vms.filter((vm) => vm.restored).length} restored from snapshots left out` : ''})
             </dd>
             {boot.last && (
               <>
