@@ -22,6 +22,8 @@ import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
 import { startNetworkRepair } from './network/network-repair.js';
 import { createNetworkRoutes } from './network/routes.js';
+import { createJailService } from './jail/jail-service.js';
+import { createJailRoutes } from './jail/routes.js';
 import { readSshConfigHosts } from './hosts/ssh-config-import.js';
 import { createWorkspaceRoutes } from './workspaces/routes.js';
 import { createWorkspaceService } from './workspaces/workspace-service.js';
@@ -33,6 +35,7 @@ import { guestPublicKey } from './wizard/guest-key.js';
 import { createWizardRoutes } from './wizard/routes.js';
 import { createWizardService } from './wizard/wizard-service.js';
 import { createVmService } from './vms/vm-service.js';
+import { createVmStarts } from './vms/vm-starts.js';
 import type { SecretCipher } from './secrets/secret-store.js';
 import { createSettingsRoutes } from './settings/routes.js';
 import { createHostKeyTrust } from './ssh/host-key-trust.js';
@@ -137,8 +140,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const network = createNetworkService({ hosts, pool: () => settingsStore.current().networkPool ?? defaultSettings.networkPool });
-  const vms = createVmService({ hosts, events, resources, network, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
-  const stopNetworkRepair = startNetworkRepair({ events, network, listVms: () => vms.list(), log });
+  const vmStarts = createVmStarts();
+  const vms = createVmService({ hosts, events, resources, network, starts: vmStarts, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
+  const jails = createJailService({ hosts, events });
+  const stopNetworkRepair = startNetworkRepair({ events, network, starts: vmStarts, listVms: () => vms.list(), log, sweepJails: (hostId) => jails.sweep(hostId) });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
@@ -165,6 +170,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...createTransferRoutes(transfers),
     ...createImageRoutes(images),
     ...createNetworkRoutes(network, secrets),
+    ...createJailRoutes(jails),
     ...createWizardRoutes(createWizardService({ hosts, settings, images, transfers, events, log, guestPublicKey: () => guestPublicKey(options.dataDir) })),
     ...createMetricsRoutes(metrics),
     ...createNotificationRoutes(notifications),

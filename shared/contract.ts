@@ -4,6 +4,7 @@ import { diagnosticsChannels } from './channels/diagnostics.js';
 import { guestChannels } from './channels/guest.js';
 import { hostsChannels } from './channels/hosts.js';
 import { imagesChannels } from './channels/images.js';
+import { jailChannels } from './channels/jail.js';
 import { metricsChannels } from './channels/metrics.js';
 import { networkChannels } from './channels/network.js';
 import { notificationsChannels } from './channels/notifications.js';
@@ -27,6 +28,7 @@ export const channels = {
   ...imagesChannels,
   ...wizardChannels,
   ...networkChannels,
+  ...jailChannels,
   ...transfersChannels,
   ...metricsChannels,
   ...notificationsChannels,

@@ -40,6 +40,8 @@ export interface EventMap {
   'guest.execExited': { execId: string; exitCode: number | null; signal?: string; error?: AppErrorShape };
   /** A VM's forwarded ports changed (one was removed because the VM stopped, or its owner went). */
   'guest.forwardsChanged': { hostId: string; id: string; forwards: GuestForward[] };
+  /** Jails whose microVM's run directory was gone were removed when the host connected. */
+  'jail.swept': { hostId: string; vmIds: string[]; failed: string[] };
   /** A host setup step changed (status, commands, progress). */
   'wizard.stepProgressed': { hostId: string; step: SetupStepState; running: boolean };
 }

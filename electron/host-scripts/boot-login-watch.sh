@@ -1,4 +1,4 @@
-# boot-login-watch.sh DIR CREATE_TO_START_MS TIMEOUT_S [LAG_MS] — records a microVM's boot timing in its
+# boot-login-watch.sh DIR CREATE_TO_START_MS TIMEOUT_S [LAG_MS [restore]] — records a microVM's boot timing in its
 # config.json as "bootTiming": {"createToStartMs": N, "startToLoginMs": N|null}. Returns at once:
 # a background watcher (its output to /dev/null, so the SSH channel closes) looks for the guest's
 # first `login:` in console.log every 0.1 s, for at most TIMEOUT_S seconds and only while the VM's
@@ -6,10 +6,13 @@
 # writes at once with no login figure (a restored VM does not boot). The time is the host's,
 # counted from the watcher's start plus LAG_MS: the app's estimate of how long after
 # InstanceStart was answered this command arrived (half an SSH round trip), so a guest faster
-# than the command is not recorded as 0 ms.
+# than the command is not recorded as 0 ms. With `restore` the record says "restored":true: a
+# restore's time is not a boot's, and host medians leave it out.
 # Exits: 3 DIR has no config.json.
-dir=$1 create=$2 timeout=$3 lag=${4:-0}
+dir=$1 create=$2 timeout=$3 lag=${4:-0} kind=${5:-boot}
 case $lag in '' | *[!0-9]*) lag=0 ;; esac
+restored=
+[ "$kind" = restore ] && restored=',"restored":true'
 cd -- "$dir" 2>/dev/null && [ -f config.json ] || exit 3
 (
   trap '' HUP
@@ -37,7 +40,7 @@ cd -- "$dir" 2>/dev/null && [ -f config.json ] || exit 3
     '{'*'}') ;;
     *) exit 0 ;;
   esac
-  printf '%s,"bootTiming":{"createToStartMs":%s,"startToLoginMs":%s}}\n' "${config%\}}" "$create" "$login" > config.json.boot &&
+  printf '%s,"bootTiming":{"createToStartMs":%s,"startToLoginMs":%s%s}}\n' "${config%\}}" "$create" "$login" "$restored" > config.json.boot &&
     mv -f config.json.boot config.json
 ) < /dev/null > /dev/null 2>&1 &
 # vm-kill.sh ends the watcher before it removes the directory, so no late write can recreate it.

@@ -2,6 +2,7 @@ import jailCheckSource from '../host-scripts/jail-check.sh';
 import jailSnapshotSource from '../host-scripts/jail-snapshot.sh';
 import jailStartSource from '../host-scripts/jail-start.sh';
 import jailStopSource from '../host-scripts/jail-stop.sh';
+import jailSweepSource from '../host-scripts/jail-sweep.sh';
 import { hostScript } from '../ssh/host-script.js';
 import type { ScriptFailure } from '../ssh/host-script.js';
 
@@ -59,3 +60,15 @@ export const jailStop = hostScript({ name: 'jail-stop', source: jailStopSource, 
 
 /** DIR HELPER SHA256 VMID NAME prepare|export — a no-op for a VM that is not jailed. */
 export const jailSnapshot = hostScript({ name: 'jail-snapshot', source: jailSnapshotSource, what: 'Taking the snapshot out of the jail', failures: helperExits });
+
+/**
+ * VMS HELPER SHA256 list|sweep — the SSH user's jails (and, with sweep, the removal of those whose
+ * run directory is gone). A host without a usable helper is an answer here, not a failure.
+ */
+export const jailSweep = hostScript({
+  name: 'jail-sweep',
+  source: jailSweepSource,
+  what: 'Listing the microVM jails',
+  failures: helperExits,
+  outcomes: { 40: 'helper-missing', 41: 'helper-tampered', 42: 'helper-tampered', 43: 'helper-no-sudo' },
+});

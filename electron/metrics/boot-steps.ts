@@ -73,12 +73,16 @@ export const recordBootTiming: Step<MetricsStepContext> = {
   },
 };
 
-/** The restore variant: Create → LoadSnapshot, no login to wait for. Goes right after `fc.loadSnapshot`. */
+/**
+ * The restore variant: Create → LoadSnapshot, no login to wait for (the guest does not boot), and
+ * marked as a restore. Goes right after `fc.loadSnapshot`. The clone's config.json is its own
+ * (`host.prepareRunDir` does not carry the source's record over), so this is what it holds.
+ */
 export const recordRestoreTiming: Step<MetricsStepContext> = {
   name: 'bootTiming.recordRestore',
   async run(ctx) {
     const createToStart = sinceBegin(ctx);
-    await runHostScript(ctx.connection, bootLoginWatch, [ctx.paths.dir, createToStart, 0], { timeoutMs: 30_000 });
+    await runHostScript(ctx.connection, bootLoginWatch, [ctx.paths.dir, createToStart, 0, 0, 'restore'], { timeoutMs: 30_000 });
     return `restored in ${createToStart} ms`;
   },
 };

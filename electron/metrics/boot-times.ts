@@ -12,7 +12,11 @@ export function bootTimingOf(config: unknown): BootTiming | null {
   const timing = (config as { bootTiming?: unknown } | null)?.bootTiming as Partial<BootTiming> | undefined;
   if (!timing || typeof timing.createToStartMs !== 'number' || !Number.isFinite(timing.createToStartMs)) return null;
   const login = timing.startToLoginMs;
-  return { createToStartMs: timing.createToStartMs, startToLoginMs: typeof login === 'number' && Number.isFinite(login) ? login : null };
+  return {
+    createToStartMs: timing.createToStartMs,
+    startToLoginMs: typeof login === 'number' && Number.isFinite(login) ? login : null,
+    ...(timing.restored === true ? { restored: true as const } : {}),
+  };
 }
 
 /** Reads metrics-boot-times.sh's records into the host's summary: each VM's timing, the medians, the newest VM's. */
@@ -36,13 +40,15 @@ export function summariseBootTimes(hostId: string, output: string): BootTimesSum
     id = undefined;
   }
   const newest = [...vms].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+  // A restore takes a fraction of a boot and sees no login: counted in, it would pull the medians down.
+  const booted = vms.filter((vm) => !vm.restored);
   const strip = ({ createdAt: _c, ...rest }: (typeof vms)[number]) => rest;
   return {
     hostId,
     vms: vms.map(strip),
     median: {
-      createToStartMs: median(vms.map((vm) => vm.createToStartMs)),
-      startToLoginMs: median(vms.flatMap((vm) => (vm.startToLoginMs === null ? [] : [vm.startToLoginMs]))),
+      createToStartMs: median(booted.map((vm) => vm.createToStartMs)),
+      startToLoginMs: median(booted.flatMap((vm) => (vm.startToLoginMs === null ? [] : [vm.startToLoginMs]))),
     },
     last: newest ? strip(newest) : null,
   };

@@ -53,7 +53,7 @@ export interface NetworkService {
   down(hostId: string, vmId: string): Promise<{ removed: boolean }>;
   list(hostId: string): Promise<HostNetworks>;
   /** Removes the networks of VMs not in `liveVmIds` (after a crash or a reboot); re-creates nothing. */
-  repair(hostId: string, liveVmIds: readonly string[]): Promise<RepairReport>;
+  repair(hostId: string, liveVmIds: readonly string[], spare?: () => ReadonlySet<string>): Promise<RepairReport>;
   /** Whether `pool` is usable and which routes of the connected hosts (with the helper) it overlaps. */
   checkPool(pool: string): Promise<PoolCheck>;
 }
@@ -266,16 +266,19 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       );
       return { pool: pool.cidr, capacity: pool.capacity, conflicts: conflicts.filter((c) => c.routes.length > 0) };
     },
-    repair: (hostId, liveVmIds) =>
+    repair: (hostId, liveVmIds, spare) =>
       serial(hostId, async () => {
         const state = await readState(hostId).catch((error: unknown) => {
           if (error instanceof AppError && error.code === 'HELPER_MISSING') return error;
           throw error;
         });
         if (state instanceof AppError) return { removed: [], skipped: state.toShape() };
+        // Asked now, in this host's queue, where no VM's network can come up meanwhile: a VM whose
+        // start began after `liveVmIds` was read is not in it, and its network is not left over.
+        const spared = spare?.() ?? new Set<string>();
         const live = new Set(liveVmIds);
         const removed: string[] = [];
-        for (const entry of state.entries.filter((e) => !live.has(e.vmId))) {
+        for (const entry of state.entries.filter((e) => !live.has(e.vmId) && !spared.has(e.vmId))) {
           await down(hostId, entry.vmId);
           removed.push(entry.vmId);
         }

@@ -25,6 +25,7 @@ import type { DiscoveredVm } from './vm-discovery.js';
 import { vmPaths, vmsDir } from './vm-paths.js';
 import { vmKill, vmSnapshotDelete, vmSnapshotDir, vmSnapshotDisk, vmSnapshotSource, vmSnapshotsList } from './vm-scripts.js';
 import { bootSteps, restoreSteps, rollbackSteps } from './vm-start-steps.js';
+import type { VmStarts } from './vm-starts.js';
 import type { VmStartContext } from './vm-start-steps.js';
 
 export interface VmRef {
@@ -78,6 +79,8 @@ export function createVmService(deps: {
   consoleIdleMs?: number;
   /** How VMs are jailed where the host allows it (Settings → Jail); defaults when absent. */
   jailSettings?: () => Promise<JailSettings>;
+  /** Where each start is marked in flight, so the network repair on connect spares it. */
+  starts?: Pick<VmStarts, 'begin'>;
   now?: () => Date;
 }): VmService {
   const { hosts, events } = deps;
@@ -246,6 +249,15 @@ export function createVmService(deps: {
   }
 
   async function start(request: VmCreateRequest, variant: readonly Step<VmStartContext>[], snapshot?: VmStartContext['snapshot']): Promise<VmSummary> {
+    const ended = deps.starts?.begin(request.hostId, request.id);
+    try {
+      return await startSteps(request, variant, snapshot);
+    } finally {
+      ended?.();
+    }
+  }
+
+  async function startSteps(request: VmCreateRequest, variant: readonly Step<VmStartContext>[], snapshot?: VmStartContext['snapshot']): Promise<VmSummary> {
     const ctx = await hosts.context(request.hostId);
     if (!ctx.probe.firecracker.present || !ctx.probe.firecracker.path) {
       throw new AppError('FIRECRACKER_MISSING', `Firecracker is not installed on ${ctx.host.label}.`, { remedy: 'Run the host setup wizard to install it.' });

@@ -72,7 +72,9 @@ export const validateKernel: Step<VmStartContext> = {
 export const prepareRunDir: Step<VmStartContext> = {
   name: 'host.prepareRunDir',
   async run(ctx) {
-    const { name: _n, ...config } = ctx.request;
+    // A restore's request is the source VM's config.json: its boot-timing record is the source's,
+    // not this VM's (the timing steps write this one's).
+    const { name: _n, bootTiming: _b, ...config } = ctx.request as VmStartContext['request'] & { bootTiming?: unknown };
     const result = await runHostScript(ctx.connection, vmPrepare, [ctx.paths.dir, JSON.stringify({ ...config, name: ctx.request.name, createdAt: new Date().toISOString() })], { timeoutMs: 30_000 });
     if (result.outcome === 'exists') throw new AppError('CONFLICT', `A microVM with the id ${ctx.request.id} already exists on ${ctx.hostName}.`, { remedy: 'Choose another id, or delete the other microVM.' });
   },

@@ -29,6 +29,7 @@ export function subscribeToBackend(store: AppStore, api: FiredeckApi): () => voi
       if (host.connection.state === 'connected' && before !== 'connected') void store.getState().vms.load();
     }),
     api.on('hosts.changed', (host) => store.getState().hosts.applyChanged(host)),
+    api.on('jail.swept', ({ hostId, vmIds }) => store.getState().jail.applySwept(hostId, vmIds)),
     api.on('guest.forwardsChanged', ({ hostId, id, forwards }) => store.getState().guest.applyForwards({ hostId, id }, forwards)),
     api.on('metrics.sampled', (sample) => store.getState().metrics.applySample(sample)),
     api.on('notifications.raised', (n) => store.getState().notifications.applyRaised(n)),

@@ -6,6 +6,7 @@ import type { GuestSlice } from './guest-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { ImagesSlice } from './images-slice';
 import type { MetricsSlice } from './metrics-slice';
+import type { JailSlice } from './jail-slice';
 import type { NetworkSlice } from './network-slice';
 import type { NotificationsSlice } from './notifications-slice';
 import type { SettingsSlice } from './settings-slice';
@@ -22,6 +23,7 @@ export interface AppState {
   hosts: HostsSlice;
   images: ImagesSlice;
   metrics: MetricsSlice;
+  jail: JailSlice;
   network: NetworkSlice;
   notifications: NotificationsSlice;
   settings: SettingsSlice;

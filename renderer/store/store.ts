@@ -6,6 +6,7 @@ import { createConnectionSlice } from './connection-slice';
 import { createGuestSlice } from './guest-slice';
 import { createHostsSlice } from './hosts-slice';
 import { createImagesSlice } from './images-slice';
+import { createJailSlice } from './jail-slice';
 import { createMetricsSlice } from './metrics-slice';
 import { createNetworkSlice } from './network-slice';
 import { createNotificationsSlice } from './notifications-slice';
@@ -29,6 +30,7 @@ export function createAppStore(api: FiredeckApi, options: { initialView?: ViewId
       guest: createGuestSlice(ctx),
       hosts: createHostsSlice(ctx),
       images: createImagesSlice(ctx),
+      jail: createJailSlice(ctx),
       metrics: createMetricsSlice(ctx),
       network: createNetworkSlice(ctx),
       notifications: createNotificationsSlice(ctx),

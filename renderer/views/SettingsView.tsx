@@ -4,6 +4,7 @@ import { useAppStore } from '../store/context';
 import { AboutCard } from './settings/AboutCard';
 import { AppearanceCard } from './settings/AppearanceCard';
 import { DownloadsForm } from './settings/DownloadsForm';
+import { JailForm } from './settings/JailForm';
 import { NetworkPoolForm } from './network/NetworkPoolForm';
 
 export function SettingsView() {
@@ -16,6 +17,7 @@ export function SettingsView() {
           <AppearanceCard theme={value.theme} />
           <DownloadsForm settings={value} />
           <NetworkPoolForm pool={value.networkPool} />
+          <JailForm jail={value.jail} />
           <DiagnosticsCard />
           <AboutCard />
         </div>

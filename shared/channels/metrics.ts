@@ -76,12 +76,14 @@ export interface BootTiming {
   createToStartMs: number;
   /** From InstanceStart to the guest's first `login:` on the serial console; null if none came in time. */
   startToLoginMs: number | null;
+  /** Restored from a snapshot (createToStartMs then ends at LoadSnapshot): not a boot. */
+  restored?: true;
 }
 
 export interface BootTimesSummary {
   hostId: string;
   vms: ({ id: string } & BootTiming)[];
-  /** Medians over the VMs that have the figure; null when none has. */
+  /** Medians over the booted VMs (restored ones left out) that have the figure; null when none has. */
   median: { createToStartMs: number | null; startToLoginMs: number | null };
   /** The most recently created VM's timing. */
   last: ({ id: string } & BootTiming) | null;

@@ -7,6 +7,7 @@ import { useAppStore } from '../../store/context';
 import { hostFailure } from '../../store/hosts-slice';
 import { HostMetricsPanel } from '../metrics/HostMetricsPanel';
 import { ConnectionCard } from './ConnectionCard';
+import { HostJailsCard } from './HostJailsCard';
 import { ProbeCard } from './ProbeCard';
 import { RemoveHostCard } from './RemoveHostCard';
 import { SetupWizard } from './SetupWizard';
@@ -79,6 +80,7 @@ export function HostDetails({ host, onEdit }: { host: HostSummary; onEdit(): voi
       </div>
       {host.connection.state === 'connected' && <HostMetricsPanel hostId={host.id} />}
       {connected && <HostNetworksPanel host={host} />}
+      {connected && <HostJailsCard host={host} />}
       <RemoveHostCard host={host} />
     </>
   );

@@ -86,13 +86,13 @@ export function HostMetricsPanel({ hostId }: { hostId: string }) {
           <dl className="facts">
             <dt>Median</dt>
             <dd>
-              {formatMs(boot.median.createToStartMs)} to start · {formatLoginMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.length} microVMs)
+              {formatMs(boot.median.createToStartMs)} to start · {formatLoginMs(boot.median.startToLoginMs)} to the login prompt ({boot.vms.filter((vm) => !vm.restored).length} microVMs{boot.vms.some((vm) => vm.restored) ? `; ${boot.vms.filter((vm) => vm.restored).length} restored from snapshots left out` : ''})
             </dd>
             {boot.last && (
               <>
                 <dt>Last</dt>
                 <dd>
-                  <code>{boot.last.id}</code>: {formatMs(boot.last.createToStartMs)} to start · {boot.last.startToLoginMs === null ? 'no login prompt seen' : `${formatLoginMs(boot.last.startToLoginMs)} to the login prompt`}
+                  <code>{boot.last.id}</code>: {formatMs(boot.last.createToStartMs)} to {boot.last.restored ? 'running (restored)' : 'start'} · {boot.last.startToLoginMs === null ? 'no login prompt seen' : `${formatLoginMs(boot.last.startToLoginMs)} to the login prompt`}
                 </dd>
               </>
             )}

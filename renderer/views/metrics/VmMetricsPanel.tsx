@@ -74,8 +74,8 @@ export function VmMetricsPanel({ hostId, vmId, vcpus = 1, memoryMib }: { hostId:
       {!last && <p className="muted">Waiting for the first samples…</p>}
       {boot && (
         <p className="muted boot-line">
-          Booted: {formatMs(boot.createToStartMs)} from Create to start
-          {boot.startToLoginMs === null ? ', no login prompt seen on the console' : `, then ${formatLoginMs(boot.startToLoginMs)} to the login prompt`}.
+          {boot.restored ? `Restored from a snapshot: ${formatMs(boot.createToStartMs)} from Create to running` : `Booted: ${formatMs(boot.createToStartMs)} from Create to start`}
+          {boot.startToLoginMs === null ? (boot.restored ? '' : ', no login prompt seen on the console') : `, then ${formatLoginMs(boot.startToLoginMs)} to the login prompt`}.
         </p>
       )}
       <div className="metric-grid">

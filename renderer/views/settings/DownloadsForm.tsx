@@ -28,6 +28,7 @@ export function DownloadsForm({ settings }: { settings: Settings }) {
   const source = useMemo(() => ({ firecrackerVersion, firecrackerReleaseBaseUrl, imageBaseUrl }), [firecrackerVersion, firecrackerReleaseBaseUrl, imageBaseUrl]);
   const draft = useDraft<Downloads>(source);
   const [saved, setSaved] = useState(false);
+  // Another card's refused fields (the jail range, say) are shown there, not here.
 
   const finished = (ok: boolean) => {
     // Saved values come back normalised (no trailing slash): show those.
@@ -43,7 +44,7 @@ export function DownloadsForm({ settings }: { settings: Settings }) {
   return (
     <form className="card" aria-labelledby="downloads" onSubmit={(event) => void submit(event)} noValidate>
       <h2 id="downloads">Downloads</h2>
-      {error && <ErrorBanner title="Settings were not saved." error={Object.keys(fieldErrors).length > 0 ? { message: 'Correct the fields marked below.' } : error} />}
+      {error && (Object.keys(fieldErrors).length === 0 || fields.some((field) => fieldErrors[field.name])) && <ErrorBanner title="Settings were not saved." error={Object.keys(fieldErrors).length > 0 ? { message: 'Correct the fields marked below.' } : error} />}
       {fields.map((field) => (
         <Field key={field.name} label={field.label} hint={field.hint} error={fieldErrors[field.name]}>
           <input

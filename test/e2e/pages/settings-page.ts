@@ -46,4 +46,22 @@ export class SettingsPage {
     });
     return this;
   }
+
+  jailCard(): Locator {
+    return this.page.getByRole('form', { name: 'Jail' });
+  }
+
+  async chooseJailUidMode(name: 'One per microVM' | 'One per host'): Promise<SettingsPage> {
+    await test.step(`give jail uids ${name.toLowerCase()}`, async () => {
+      await this.jailCard().getByRole('radiogroup', { name: 'Jail uids' }).getByRole('radio', { name }).click();
+    });
+    return this;
+  }
+
+  async applyJail(): Promise<SettingsPage> {
+    await test.step('apply the jail settings', async () => {
+      await this.jailCard().getByRole('button', { name: 'Apply jail settings' }).click();
+    });
+    return this;
+  }
 }

@@ -91,7 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   // Whatever a failed test left: its jails (through the helper, as the app would) and run dirs.
-  removeJails?.(['life', 'life-clone', 'host-a', 'host-b', 'net1']);
+  removeJails?.(['life', 'life-clone', 'host-a', 'host-b', 'net1', 'swept', 'kept']);
   await Promise.all([jailed?.stop(), plain?.stop()]);
   await removeVmsOf(user);
   await removeVmsOf(plainUser);
@@ -220,6 +220,39 @@ describe('a microVM on a host without the helper', () => {
     expect(statusUid(pid)).toBe(Number(execFileSync('id', ['-u', plainUser], { encoding: 'utf8' })));
     expect((await t.call('vms.list')).find((v) => v.id === 'plain')).toMatchObject({ jail: { jailed: false, reason: 'helper-missing' } });
     expect(await t.call('vms.delete', { hostId: plainId, id: 'plain' })).toEqual({ deleted: true });
+  });
+});
+
+describe('jails whose run directory vanished', () => {
+  it('are listed for the host page, then swept when the host connects again, leaving the others', async () => {
+    const hostId = (await t.call('hosts.list')).find((h) => h.label === 'jailed')!.id;
+    const swept = jailOf(await create(hostId, 'swept'));
+    await create(hostId, 'kept');
+    expect((await t.call('jail.list', { hostId })).jails).toEqual([
+      { vmId: 'kept', alive: true, runDirExists: true },
+      { vmId: 'swept', alive: true, runDirExists: true },
+    ]);
+    // Removed outside Firedeck (a user's rm -rf): the jail and its Firecracker stay behind.
+    execFileSync('rm', ['-rf', runDir('swept')]);
+    expect((await t.call('jail.list', { hostId })).jails).toContainEqual({ vmId: 'swept', alive: true, runDirExists: false });
+    expect(processesOfUid(swept.uid)).not.toEqual([]);
+
+    await t.call('hosts.disconnect', { id: hostId });
+    const event = t.nextEvent('jail.swept', (e) => e.hostId === hostId, 30_000);
+    await t.call('hosts.connect', { id: hostId });
+    expect(await event).toEqual({ hostId, vmIds: ['swept'], failed: [] });
+    expect(existsSync(swept.chroot)).toBe(false);
+    expect(existsSync(`${JAIL_BASE}/uids/${swept.uid}`)).toBe(false);
+    expect(processesOfUid(swept.uid)).toEqual([]);
+    expect((await t.call('jail.list', { hostId })).jails).toEqual([{ vmId: 'kept', alive: true, runDirExists: true }]);
+    expect((await t.call('vms.list')).find((v) => v.id === 'kept')).toMatchObject({ state: 'running', jail: { jailed: true } });
+    expect(await t.call('vms.delete', { hostId, id: 'kept' })).toEqual({ deleted: true });
+    expect((await t.call('jail.list', { hostId })).jails).toEqual([]);
+  });
+
+  it('are not listed on a host without the helper, which says why', async () => {
+    const plainId = (await t.call('hosts.list')).find((h) => h.label === 'plain')!.id;
+    expect(await t.call('jail.list', { hostId: plainId })).toMatchObject({ jails: [], problem: { code: 'HELPER_MISSING' } });
   });
 });
 

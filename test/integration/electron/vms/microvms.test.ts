@@ -202,6 +202,9 @@ describe('the truth about microVMs', () => {
   it('snapshots a running VM by name, restores it into a new one with its own disk, rolls it back, deletes the snapshot', async () => {
     const hostId = await connect(host);
     await create(hostId, 'snap-src');
+    const configOf = (id: string) => JSON.parse(readFileSync(`${runDir(id)}/config.json`, 'utf8')) as { bootTiming?: Record<string, unknown> };
+    // The source's boot record (written once its login prompt came) is in the config a restore reads.
+    await until(() => configOf('snap-src').bootTiming !== undefined, 'the source’s boot timing recorded', 30_000);
     const { snapshotDir, snapshot } = await t.call('vms.snapshot', { hostId, id: 'snap-src', name: 'first' });
     expect(snapshot).toMatchObject({ name: 'first', hasDisk: true });
     expect(snapshot.sizeBytes).toBeGreaterThan(0);
@@ -214,6 +217,10 @@ describe('the truth about microVMs', () => {
     const restored = await t.call('vms.restore', { hostId, id: 'snap-src', newId: 'snap-copy', snapshot: 'first' });
     expect(restored).toMatchObject({ id: 'snap-copy', state: 'running' });
     expect(existsSync(`${runDir('snap-copy')}/rootfs.ext4`)).toBe(true);
+    // The clone's boot record is its own: a restore's time, no login figure, not its source's boot.
+    await until(() => configOf('snap-copy').bootTiming !== undefined, 'the clone’s restore timing recorded');
+    expect(configOf('snap-copy').bootTiming).toEqual({ createToStartMs: expect.any(Number), startToLoginMs: null, restored: true });
+    expect((await t.call('metrics.bootTimes', { hostId })).vms).toContainEqual({ id: 'snap-copy', createToStartMs: expect.any(Number), startToLoginMs: null, restored: true });
     const rolled = await t.call('vms.rollback', { hostId, id: 'snap-src', snapshot: 'first' });
     expect(rolled).toMatchObject({ id: 'snap-src', state: 'running' });
     expect(await t.call('vms.snapshotDelete', { hostId, id: 'snap-src', snapshot: 'first' })).toEqual({ deleted: true });

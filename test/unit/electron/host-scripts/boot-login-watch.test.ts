@@ -70,8 +70,8 @@ describe('boot-login-watch.sh under dash', () => {
     const restored = join(root.path, 'restored');
     mkdirSync(restored);
     writeFileSync(join(restored, 'config.json'), '{"id":"restored"}\n');
-    runUnderDash(watch, [restored, 70, 0]);
-    expect(await timingIn(restored)).toEqual({ createToStartMs: 70, startToLoginMs: null });
+    runUnderDash(watch, [restored, 70, 0, 0, 'restore']);
+    expect(await timingIn(restored)).toEqual({ createToStartMs: 70, startToLoginMs: null, restored: true });
   });
 
   it('exits 3 for a directory without config.json', () => {

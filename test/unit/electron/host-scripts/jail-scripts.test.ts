@@ -6,6 +6,8 @@ import jailCheck from '../../../../electron/host-scripts/jail-check.sh';
 import jailStart from '../../../../electron/host-scripts/jail-start.sh';
 import jailStop from '../../../../electron/host-scripts/jail-stop.sh';
 import jailSnapshot from '../../../../electron/host-scripts/jail-snapshot.sh';
+import jailSweep from '../../../../electron/host-scripts/jail-sweep.sh';
+import { parseJailSweep } from '../../../../electron/jail/jail-service';
 import { helperFixture } from '../../../support/helper-fixture';
 import type { HelperFixture } from '../../../support/helper-fixture';
 import { runUnderDash } from '../../../support/host-script-harness';
@@ -139,6 +141,43 @@ describe('jail-stop.sh and jail-snapshot.sh under dash', () => {
     const result = runUnderDash(jailSnapshot, [dir, f.helper, f.sha256, 'vm1', 'first', 'export'], { standIns: { sudo: f.recorder(`printf 'export=%s\\nexport=%s\\n' '${exported}/state' '${exported}/mem'`) } });
     expect(result.status).toBe(0);
     expect([readFileSync(join(dir, 'snapshots', 'first', 'state'), 'utf8'), readFileSync(join(dir, 'snapshots', 'first', 'mem'), 'utf8')]).toEqual(['S', 'M']);
+  });
+});
+
+describe('jail-sweep.sh under dash', () => {
+  const vms = () => join(dir, '..');
+  // The helper's jail-list answer, and jail-stop's; every call is recorded.
+  const sudo = `case $4 in jail-list) printf 'vm=vm1 alive=yes\\nvm=gone alive=no\\nvm=gone-alive alive=yes\\n' ;; jail-stop) [ "$6" = gone-alive ] && exit 75; printf 'removed=yes\\n' ;; esac`;
+
+  it('lists the jails with whether their run directory exists, and removes nothing', () => {
+    const result = runUnderDash(jailSweep, [vms(), f.helper, f.sha256, 'list'], { standIns: { sudo: f.recorder(sudo) } });
+    expect(result.status).toBe(0);
+    expect(parseJailSweep(result.stdout)).toEqual({
+      jails: [
+        { vmId: 'vm1', alive: true, runDirExists: true },
+        { vmId: 'gone', alive: false, runDirExists: false },
+        { vmId: 'gone-alive', alive: true, runDirExists: false },
+      ],
+      swept: [],
+      failed: [],
+    });
+    expect(f.calls()).toEqual([`sudo [-n] [--] [${f.helper}] [jail-list] [${process.getuid!()}]`]);
+  });
+
+  it('sweep has the helper stop only the jails whose run directory is gone, and says which it could not', () => {
+    const result = runUnderDash(jailSweep, [vms(), f.helper, f.sha256, 'sweep'], { standIns: { sudo: f.recorder(sudo) } });
+    expect(result.status).toBe(0);
+    expect(parseJailSweep(result.stdout)).toMatchObject({ swept: ['gone'], failed: ['gone-alive'] });
+    const uid = process.getuid!();
+    expect(f.calls().slice(1)).toEqual([`sudo [-n] [--] [${f.helper}] [jail-stop] [${uid}] [gone]`, `sudo [-n] [--] [${f.helper}] [jail-stop] [${uid}] [gone-alive]`]);
+  });
+
+  it('runs no helper that is missing, differs from the shipped text, or that sudo refuses', () => {
+    expect(runUnderDash(jailSweep, [vms(), join(f.dir, 'none'), f.sha256, 'sweep'], { standIns: { sudo: f.recorder(sudo) } }).status).toBe(40);
+    expect(runUnderDash(jailSweep, [vms(), f.helper, '0'.repeat(64), 'sweep'], { standIns: { sudo: f.recorder(sudo) } }).status).toBe(41);
+    expect(f.calls()).toEqual([]);
+    expect(runUnderDash(jailSweep, [vms(), f.helper, f.sha256, 'sweep'], { standIns: { sudo: f.recorder('exit 1') } }).status).toBe(43);
+    expect(f.calls()).toHaveLength(1);
   });
 });
 

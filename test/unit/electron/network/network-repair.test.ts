@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEventBus } from '../../../../electron/event-bus';
 import { startNetworkRepair } from '../../../../electron/network/network-repair';
+import type { RepairReport } from '../../../../electron/network/network-service';
+import { createVmStarts } from '../../../../electron/vms/vm-starts';
 import type { HostSummary } from '../../../../shared/channels/hosts';
 import type { VmSummary } from '../../../../shared/channels/vms';
 
@@ -14,6 +16,7 @@ function rig(vms: VmSummary[]) {
   const warnings: string[] = [];
   const stop = startNetworkRepair({
     events,
+    starts: createVmStarts(),
     network: { repair: async (_h, live) => (repairs.push([...live]), { removed: ['ghost'] }) },
     listVms: async () => vms,
     log: { warn: (m) => warnings.push(m) },
@@ -42,5 +45,76 @@ describe('network repair on connect', () => {
     await settle();
     expect(r.repairs).toEqual([]);
     r.stop();
+  });
+});
+
+/** A promise and the function that settles it. */
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('network repair against a VM start at the same time', () => {
+  it('spares a VM whose start runs between the repair reading the VM list and its turn in the host’s queue', async () => {
+    const events = createEventBus();
+    const starts = createVmStarts();
+    const listed = deferred<VmSummary[]>();
+    const turn = deferred();
+    const reachedQueue = deferred();
+    const done = deferred<RepairReport>();
+    const spared: string[][] = [];
+    const stop = startNetworkRepair({
+      events,
+      starts,
+      listVms: () => listed.promise,
+      network: {
+        // The service's queue: the repair acts when its turn comes, and asks then what to spare.
+        repair: async (_h, live, spare) => {
+          reachedQueue.resolve();
+          await turn.promise;
+          const keep = new Set([...live, ...(spare?.() ?? [])]);
+          spared.push([...(spare?.() ?? [])].sort());
+          return { removed: ['new', 'old-ghost'].filter((id) => !keep.has(id)) };
+        },
+      },
+      log: { warn: () => {} },
+      onRepaired: (_h, report) => done.resolve(report),
+    });
+    events.emit('hosts.changed', host('connected'));
+    // The list is read while 'new' is being created: its run directory is not there yet.
+    const creating = starts.begin('h1', 'new');
+    listed.resolve([vm('a')]);
+    await reachedQueue.promise;
+    // The create brings its network up (ahead of the repair in the queue) and ends.
+    creating();
+    turn.resolve();
+    expect(await done.promise).toEqual({ removed: ['old-ghost'] });
+    expect(spared).toEqual([['new']]);
+    stop();
+  });
+
+  it('sweeps the host’s jails before it repairs, and repairs even when the sweep fails', async () => {
+    const events = createEventBus();
+    const order: string[] = [];
+    const warnings: string[] = [];
+    const done = deferred();
+    const stop = startNetworkRepair({
+      events,
+      starts: createVmStarts(),
+      listVms: async () => (order.push('list'), [vm('a')]),
+      network: { repair: async () => (order.push('repair'), { removed: [] }) },
+      sweepJails: async () => {
+        order.push('sweep');
+        throw new Error('sudo went away');
+      },
+      log: { warn: (m) => warnings.push(m) },
+      onRepaired: () => done.resolve(),
+    });
+    events.emit('hosts.changed', host('connected'));
+    await done.promise;
+    expect(order).toEqual(['sweep', 'list', 'repair']);
+    expect(warnings).toEqual(['jail sweep on host h1 failed: sudo went away']);
+    stop();
   });
 });

@@ -6,6 +6,7 @@ import stateSource from '../../../../electron/host-scripts/net-state.sh';
 import upSource from '../../../../electron/host-scripts/net-up.sh';
 import { HELPER_SHA256 } from '../../../../electron/network/network-helper';
 import { createNetworkService } from '../../../../electron/network/network-service';
+import { createVmStarts } from '../../../../electron/vms/vm-starts';
 import { withArguments } from '../../../../electron/ssh/host-script';
 import type { ExecOptions, ExecResult, HostConnection } from '../../../../electron/ssh/host-connection';
 import type { HostSummary } from '../../../../shared/channels/hosts';
@@ -131,6 +132,25 @@ describe('NetworkService status, install, repair', () => {
     });
     expect(await createNetworkService({ hosts: host.hosts }).repair('h1', ['live'])).toEqual({ removed: ['gone', 'half'] });
     expect(host.ran('down').map((s) => argLine(s.script)!.split(' ').at(-1))).toEqual(['gone', 'half']);
+  });
+
+  it('repair, queued behind a VM start’s network, spares it when asked then, and would not otherwise', async () => {
+    for (const spareStarts of [true, false]) {
+      const host = fakeHost({
+        // The first state is the start's (before its network); the second, the repair's, has it.
+        state: (_sent, count) => state(count === 1 ? [] : ['vm=new netns=yes veth=fdv0 rule=yes vm_dir=yes']),
+        up: { output: 'netns=fd1000-new\nindex=0\n' },
+        down: { output: 'removed=yes' },
+      });
+      const network = createNetworkService({ hosts: host.hosts });
+      const starts = createVmStarts();
+      const watch = starts.watch('h1');
+      const ended = starts.begin('h1', 'new');
+      // The repair's VM list (read before 'new' had a run directory) is empty.
+      const [, report] = await Promise.all([network.up('h1', 'new').finally(ended), network.repair('h1', [], spareStarts ? () => watch.ids() : undefined)]);
+      expect(host.sent.map((s) => s.name)).toEqual(spareStarts ? ['state', 'up', 'state'] : ['state', 'up', 'state', 'down']);
+      expect(report).toEqual({ removed: spareStarts ? [] : ['new'] });
+    }
   });
 
   it('repair skips a host without the helper', async () => {

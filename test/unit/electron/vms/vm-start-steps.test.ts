@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootSteps, restoreSteps, rollbackSteps } from '../../../../electron/vms/vm-start-steps';
+import { bootSteps, prepareRunDir, restoreSteps, rollbackSteps } from '../../../../electron/vms/vm-start-steps';
+import { makeTempDir } from '../../../support/temp-dir';
 
 const names = (list: readonly { name: string }[]) => list.map((s) => s.name);
 
@@ -27,5 +31,32 @@ describe('the VM start lists', () => {
     expect(rollback).not.toContain('validate.config');
     expect(rollback.slice(rollback.indexOf('host.restoreDisk'))).toEqual(expect.arrayContaining(['host.startFirecracker', 'fc.connect', 'fc.loadSnapshot']));
     expect(rollback.indexOf('host.restoreDisk')).toBeLessThan(rollback.indexOf('host.startFirecracker'));
+  });
+});
+
+describe('host.prepareRunDir for a restored clone', () => {
+  it('writes the clone’s own config.json: the source’s boot-timing record is not carried over', async () => {
+    const root = await makeTempDir('firedeck-prepare-');
+    try {
+      // The connection runs what it is sent under dash, here.
+      const connection = {
+        name: 'here',
+        exec: async (script: string) => {
+          const r = spawnSync('dash', ['-c', script], { encoding: 'utf8' });
+          return { output: r.stdout, stderr: r.stderr, exitCode: r.status ?? 1 };
+        },
+      };
+      const dir = join(root.path, 'vms', 'clone');
+      // What restore passes: the source VM's config.json, with the new id.
+      const source = { hostId: 'h1', id: 'clone', vcpus: 1, memoryMib: 128, kernel: '/k', rootfs: '/r', createdAt: '2026-01-01T00:00:00Z', bootTiming: { createToStartMs: 900, startToLoginMs: 2100 } };
+      const ctx = { request: source, connection, paths: { dir }, hostName: 'here' } as unknown as Parameters<typeof prepareRunDir.run>[0];
+      await prepareRunDir.run(ctx);
+      const written = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      expect(written).toMatchObject({ id: 'clone', vcpus: 1 });
+      expect(written).not.toHaveProperty('bootTiming');
+      expect(written.createdAt).not.toBe(source.createdAt);
+    } finally {
+      await root.cleanup();
+    }
   });
 });
