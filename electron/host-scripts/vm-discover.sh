@@ -1,4 +1,5 @@
-# vm-discover.sh VMS_DIR — one record per microVM run directory under VMS_DIR:
+# vm-discover.sh VMS_DIR [ID] — one record per microVM run directory under VMS_DIR (with ID, for
+# that one only, so an action on one VM does not read a host's every VM):
 #   @vm ID / alive yes|no / log BASE64 (dead VMs: the end of the console log) / stopped yes /
 #   config JSON (the first line of config.json) / bridge PORT / disk SHA256 BYTES (the VM's own
 #   disk: its image's checksum and its size; absent for VMs that boot their image) /
@@ -24,7 +25,14 @@ jailed_alive() { # PID JAIL_LINE
   shift 19
   [ "${1-}" = "$want" ]
 }
-for d in "$vms"/*/; do
+if [ -n "${2-}" ]; then
+  # Only a valid VM id names a directory: `../x` must not reach outside VMS_DIR.
+  case $2 in *[!A-Za-z0-9-]*) exit 0 ;; esac
+  set -- "$vms/$2/"
+else
+  set -- "$vms"/*/
+fi
+for d in "$@"; do
   [ -d "$d" ] || continue
   d=${d%/}
   id=${d##*/}

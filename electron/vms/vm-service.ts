@@ -139,8 +139,9 @@ export function createVmService(deps: {
     }
   }
 
-  async function discover(ctx: HostContext): Promise<DiscoveredVm[]> {
-    const result = await runHostScript(ctx.connection, vmDiscover, [vmsDir(ctx.probe.firedeckDir)], { timeoutMs: 30_000 });
+  /** The host's VMs, or only the one named (an action reads its VM, not the host's every VM). */
+  async function discover(ctx: HostContext, id?: string): Promise<DiscoveredVm[]> {
+    const result = await runHostScript(ctx.connection, vmDiscover, [vmsDir(ctx.probe.firedeckDir), ...(id ? [id] : [])], { timeoutMs: 30_000 });
     lastSeen.set(ctx.host.id, now().toISOString());
     return parseDiscovery(result.output);
   }
@@ -220,7 +221,7 @@ export function createVmService(deps: {
   /** Reads one VM again (only it: a host with many VMs is not described whole per action). */
   async function one(ref: VmRef, ctx?: HostContext): Promise<VmSummary> {
     const context = ctx ?? (await hosts.context(ref.hostId));
-    const found = (await discover(context)).find((vm) => vm.id === ref.id);
+    const found = (await discover(context, ref.id)).find((vm) => vm.id === ref.id);
     if (!found) {
       forget(ref);
       throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host any more.`, { remedy: 'Refresh the list.' });
@@ -232,7 +233,7 @@ export function createVmService(deps: {
 
   async function liveClient(ref: VmRef): Promise<{ ctx: HostContext; client: FirecrackerClient }> {
     const ctx = await hosts.context(ref.hostId);
-    const found = (await discover(ctx)).find((vm) => vm.id === ref.id);
+    const found = (await discover(ctx, ref.id)).find((vm) => vm.id === ref.id);
     if (!found) throw new AppError('NOT_FOUND', `There is no microVM ${ref.id} on this host.`, { remedy: 'Refresh the list.' });
     if (!found.alive) throw new AppError('VM_NOT_RUNNING', `${ref.id} is not running.`, { remedy: 'Its console log shows why it stopped.' });
     return { ctx, client: await clients.clientFor(vmHost(ctx), ref.id, found.bridgePort) };

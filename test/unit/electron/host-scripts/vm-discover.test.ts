@@ -25,8 +25,8 @@ function runDir(id: string, files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
-const discover = () => {
-  const run = runUnderDash(script, [vms]);
+const discover = (...only: string[]) => {
+  const run = runUnderDash(script, [vms, ...only]);
   expect(run.status).toBe(0);
   return parseDiscovery(run.stdout);
 };
@@ -49,6 +49,16 @@ describe('vm-discover.sh under dash', () => {
     expect(dead!.lastLog).toHaveLength(15);
     expect(dead!.lastLog!.at(-1)).toBe('line 29');
     expect(stopped).toMatchObject({ id: 'stopped-1', alive: false, stopped: true });
+  });
+
+  it('with an id, reads that VM only, and an id that is not one (a path) reads nothing', () => {
+    runDir('one-1', { 'config.json': '{"vcpus":1}\n' });
+    runDir('two-2', { 'config.json': '{"vcpus":2}\n' });
+    mkdirSync(join(vms, '..', 'outside'));
+    expect(discover('two-2').map((vm) => [vm.id, vm.config])).toEqual([['two-2', { vcpus: 2 }]]);
+    expect(discover('gone-3')).toEqual([]);
+    expect(discover('../outside')).toEqual([]);
+    expect(discover().map((vm) => vm.id)).toEqual(['one-1', 'two-2']);
   });
 
   it('prints a name holding a backslash as it is: it cannot forge another VM', () => {
