@@ -35,6 +35,8 @@ export interface WorkspacesSlice {
   selectedId?: string;
   dir: string;
   entries: WorkspaceEntry[];
+  /** The file last chosen in the list: the one Push sends, text or not (only a text file opens in the editor as `openFile`). */
+  selectedPath?: string;
   openFile?: OpenFile;
   /** The last failure, shown above the file browser. */
   error?: AppErrorShape;
@@ -121,30 +123,38 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
     async remove(id) {
       try {
         await ctx.api.invoke('workspaces.remove', { id });
-        if (slice().selectedId === id) patch({ selectedId: undefined, entries: [], openFile: undefined });
+        if (slice().selectedId === id) patch({ selectedId: undefined, entries: [], selectedPath: undefined, openFile: undefined });
         await slice().load();
       } catch (caught) {
         fail(caught);
       }
     },
     async select(id) {
-      patch({ selectedId: id, dir: '', entries: [], openFile: undefined, error: undefined });
+      patch({ selectedId: id, dir: '', entries: [], selectedPath: undefined, openFile: undefined, error: undefined });
       await refresh();
     },
     async openDir(dir) {
-      patch({ dir, openFile: undefined });
+      patch({ dir, selectedPath: undefined, openFile: undefined });
       await refresh();
     },
     open: (path) =>
       act(async (workspaceId) => {
-        const file = await ctx.api.invoke('workspaces.readFile', { workspaceId, path });
-        patch({ openFile: { path, content: file.content, saved: file.content, saving: false } });
+        patch({ selectedPath: path });
+        try {
+          const file = await ctx.api.invoke('workspaces.readFile', { workspaceId, path });
+          patch({ openFile: { path, content: file.content, saved: file.content, saving: false } });
+        } catch (caught) {
+          // A binary or large file stays chosen (it can still be pushed); the editor lets go of
+          // the previous file so it does not pass for this one.
+          patch({ openFile: undefined });
+          throw caught;
+        }
       }),
     edit(content) {
       const file = slice().openFile;
       if (file) patch({ openFile: { ...file, content } });
     },
-    closeFile: () => patch({ openFile: undefined }),
+    closeFile: () => patch({ selectedPath: undefined, openFile: undefined }),
     save: () =>
       act(async (workspaceId) => {
         const file = slice().openFile;
@@ -162,14 +172,14 @@ export function createWorkspacesSlice(ctx: SliceContext): WorkspacesSlice {
       act(async (workspaceId) => {
         const path = joinPath(slice().dir, name);
         await ctx.api.invoke('workspaces.writeFile', { workspaceId, path, content: '' });
-        patch({ openFile: { path, content: '', saved: '', saving: false } });
+        patch({ selectedPath: path, openFile: { path, content: '', saved: '', saving: false } });
       }),
     createFolder: (name) => act((workspaceId) => ctx.api.invoke('workspaces.createFolder', { workspaceId, path: joinPath(slice().dir, name) })),
     rename: (from, to) => act((workspaceId) => ctx.api.invoke('workspaces.rename', { workspaceId, from, to })),
     delete: (path) =>
       act(async (workspaceId) => {
         await ctx.api.invoke('workspaces.delete', { workspaceId, path });
-        if (slice().openFile?.path === path) patch({ openFile: undefined });
+        if (slice().selectedPath === path) patch({ selectedPath: undefined, openFile: undefined });
       }),
     upload: (files) =>
       act(async (workspaceId) => {

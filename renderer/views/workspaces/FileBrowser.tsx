@@ -14,8 +14,8 @@ import { PushPanel } from './PushPanel';
 import { UploadButton, UploadProgress } from './UploadFiles';
 
 export function FileBrowser({ workspaceId }: { workspaceId: string }) {
-  const { dir, entries, error, openFile } = useAppStore(
-    useShallow((s) => ({ dir: s.workspaces.dir, entries: s.workspaces.entries, error: s.workspaces.error, openFile: s.workspaces.openFile })),
+  const { dir, entries, error, selectedPath, openFile } = useAppStore(
+    useShallow((s) => ({ dir: s.workspaces.dir, entries: s.workspaces.entries, error: s.workspaces.error, selectedPath: s.workspaces.selectedPath, openFile: s.workspaces.openFile })),
   );
   const actions = useAppStore(
     useShallow((s) => ({
@@ -84,7 +84,7 @@ export function FileBrowser({ workspaceId }: { workspaceId: string }) {
             </li>
           )}
           {entries.map((entry) => (
-            <FileRow key={entry.path} entry={entry} selected={openFile?.path === entry.path} onRename={() => setAsk({ kind: 'rename', entry })} />
+            <FileRow key={entry.path} entry={entry} selected={selectedPath === entry.path} onRename={() => setAsk({ kind: 'rename', entry })} />
           ))}
           {entries.length === 0 && <li className="muted empty-folder">This folder is empty. Create a file, upload files, or drop them here.</li>}
         </ul>

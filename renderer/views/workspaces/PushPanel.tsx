@@ -4,9 +4,9 @@ import { useAppStore } from '../../store/context';
 import { selectHostList } from '../../store/hosts-slice';
 import { formatSize } from '../../format';
 
-/** Sends the open file to a connected host, with progress and cancel. */
+/** Sends the file chosen in the list (text or not) to a connected host, with progress and cancel. */
 export function PushPanel() {
-  const file = useAppStore((s) => s.workspaces.openFile);
+  const file = useAppStore((s) => s.workspaces.selectedPath);
   const hosts = useAppStore(useShallow((s) => selectHostList(s).filter((h) => h.connection.state === 'connected')));
   const transfers = useAppStore(useShallow((s) => Object.values(s.workspaces.transfers)));
   const { push, cancelPush } = useAppStore(useShallow((s) => ({ push: s.workspaces.push, cancelPush: s.workspaces.cancelPush })));
@@ -30,8 +30,8 @@ export function PushPanel() {
               ))}
             </select>
           </label>
-          <button type="button" className="button button-primary" disabled={!file || !chosen} onClick={() => file && chosen && void push(file.path, chosen.id)}>
-            {file ? `Push ${file.path}` : 'Open a file to push it'}
+          <button type="button" className="button button-primary" disabled={!file || !chosen} onClick={() => file && chosen && void push(file, chosen.id)}>
+            {file ? `Push ${file}` : 'Choose a file to push it'}
           </button>
           <p className="field-hint">Lands in ~/.firedeck/workspaces on the host, checked by SHA-256 before it replaces anything.</p>
         </>
