@@ -17,10 +17,18 @@ export class WorkspacesPage {
     return this;
   }
 
-  async newFile(name: string): Promise<WorkspacesPage> {
-    await test.step(`new file ${name}`, async () => {
-      await this.page.getByRole('button', { name: 'New file' }).click();
-      await this.page.getByLabel('New file name').fill(name);
+  newFile(name: string): Promise<WorkspacesPage> {
+    return this.newEntry('file', name);
+  }
+
+  newFolder(name: string): Promise<WorkspacesPage> {
+    return this.newEntry('folder', name);
+  }
+
+  private async newEntry(kind: 'file' | 'folder', name: string): Promise<WorkspacesPage> {
+    await test.step(`new ${kind} ${name}`, async () => {
+      await this.page.getByRole('button', { name: `New ${kind}` }).click();
+      await this.page.getByLabel(`New ${kind} name`).fill(name);
       await this.page.getByRole('button', { name: 'Create', exact: true }).last().click();
       await expect(this.files.getByRole('button', { name, exact: true })).toBeVisible();
     });
