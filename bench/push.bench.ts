@@ -16,11 +16,12 @@ const SIZE = Number(process.env.BENCH_PUSH_MIB ?? 256) * 1024 * 1024;
  * here against that of what was written there, rename) against what a user does by hand: `scp`
  * of the same file to the same host followed by `ssh host sha256sum FILE` (the careful user),
  * and plain `scp`; for reference also scp with the cipher ssh2 negotiates and ssh2's bare SFTP
- * fastPut. BENCH_PUSH_MIB sets the size.
+ * fastPut. BENCH_PUSH_MIB sets the size; BENCH_PUSH_SFTP=external gives the host Debian's default
+ * sftp-server (a process of its own, as scp meets on most hosts) instead of sshd's internal-sftp.
  */
 export async function benchPush(): Promise<BenchResult[]> {
   const users = await ensureTestUsers();
-  const host = await startTestHost({ address: '127.0.0.20' });
+  const host = await startTestHost({ address: '127.0.0.20', sftp: process.env.BENCH_PUSH_SFTP === 'external' ? 'external' : 'internal' });
   const t = await startTestCore();
   try {
     const hostId = await connectTestHost(t, host);
