@@ -53,6 +53,8 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
   /** What `vms.changed` said of each VM (vCPUs, memory), for the charts' scales. */
   const vmMeta = new Map<string, { vcpus: number; memoryMib: number }>();
   const warned = new Set<string>();
+  // A sample under way when the service closes still completes; what it found is no one's now.
+  let closed = false;
 
   const connected = (hostId: string) => deps.hosts.list().some((h) => h.id === hostId && h.connection.state === 'connected');
   const wanted = (hostId: string) => [...subscriptions.values()].some((h) => h === '*' || h === hostId);
@@ -68,7 +70,9 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
         const ctx = await deps.hosts.context(hostId);
         return { connection: ctx.connection, firedeckDir: ctx.probe.firedeckDir, cpus: ctx.probe.cpus };
       },
-      emit: (event) => deps.events.emit('metrics.sampled', event),
+      emit: (event) => {
+        if (!closed) deps.events.emit('metrics.sampled', event);
+      },
       onError: (error) => {
         // Said once per host and kind of failure: a host that keeps failing must not fill the log.
         const code = error instanceof AppError ? error.code : 'INTERNAL';
@@ -160,6 +164,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
     },
     sampler: (hostId) => samplers.get(hostId),
     close() {
+      closed = true;
       unsubscribeBus();
       if (trimTimer) clearInterval(trimTimer);
       for (const sampler of samplers.values()) sampler.stop();
