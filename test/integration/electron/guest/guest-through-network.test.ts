@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('into a guest through its VM network', () => {
   it('finds the guest at its pool address, logs in as root with the guest key and runs a command, with nothing listening on the host', async () => {
     const status = await t.call('guest.status', { hostId, id: 'gvm' });
-    expect(status).toMatchObject({ state: 'up', address: `${network.hostAddress}:22` });
+    expect(status, JSON.stringify(status.problem)).toMatchObject({ state: 'up', address: `${network.hostAddress}:22` });
     expect(status.banner).toMatch(/^SSH-2\.0-OpenSSH/);
     const execId = randomUUID();
     let out = '';
