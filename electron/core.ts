@@ -21,6 +21,7 @@ import { createGuestRoutes } from './guest/routes.js';
 import { createNetworkService } from './network/network-service.js';
 import type { NetworkService } from './network/network-service.js';
 import { startNetworkRepair } from './network/network-repair.js';
+import type { NetworkRepair } from './network/network-repair.js';
 import { createNetworkRoutes } from './network/routes.js';
 import { createJailService } from './jail/jail-service.js';
 import { createJailRoutes } from './jail/routes.js';
@@ -91,6 +92,8 @@ export interface Core {
   hosts: HostService;
   /** Guest networking (VM boot calls up/down/repair; integration tests too). */
   network: NetworkService;
+  /** Each host's connect-time network repair: tests that make networks by hand wait for it first. */
+  networkRepair: Pick<NetworkRepair, 'settled'>;
   events: EventBus;
   /** Live metrics (integration tests and benches look at its samplers). */
   metrics: MetricsService;
@@ -143,7 +146,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const vmStarts = createVmStarts();
   const vms = createVmService({ hosts, events, resources, network, starts: vmStarts, stopTimeoutMs: options.vmStopTimeoutMs, pollMs: options.vmPollMs, consoleIdleMs: options.vmConsoleIdleMs, jailSettings: async () => (await settings.get()).jail });
   const jails = createJailService({ hosts, events });
-  const stopNetworkRepair = startNetworkRepair({ events, network, starts: vmStarts, listVms: () => vms.list(), log, sweepJails: (hostId) => jails.sweep(hostId) });
+  const networkRepair = startNetworkRepair({ events, network, starts: vmStarts, listVms: () => vms.list(), log, sweepJails: (hostId) => jails.sweep(hostId) });
   const transfers = createTransferRegistry({ events });
   const workspaces = createWorkspaceService({ dataDir: options.dataDir, transfers, connection: (id) => hosts.connection(id), log });
   const images = createImageService({ hosts, workspaces, transfers, settings });
@@ -191,6 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     router: redactingRouter(taskNotifyingRouter(createRouter(handlers, log), { events, hostLabel: (id) => hosts.list().find((h) => h.id === id)?.label }), appLog.redact),
     hosts,
     network,
+    networkRepair: { settled: (hostId) => networkRepair.settled(hostId) },
     events,
     metrics,
     appLog,
@@ -205,7 +209,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       notifications.close();
       guest.close();
       stopEventLog();
-      stopNetworkRepair();
+      networkRepair.stop();
       await vms.close();
       hosts.close();
     },

@@ -14,6 +14,12 @@ import type { NetworkService, RepairReport } from './network-service.js';
  * First, when given `sweepJails`, the host's jails whose run directory is gone are removed: a jail
  * holds the namespace and tap its VM used, and its VM is no longer in the list the repair reads.
  */
+export interface NetworkRepair {
+  /** When the host's latest connect-time repair has finished (at once when none is running). */
+  settled(hostId: string): Promise<void>;
+  stop(): void;
+}
+
 export function startNetworkRepair(deps: {
   events: EventBus;
   network: Pick<NetworkService, 'repair'>;
@@ -28,8 +34,9 @@ export function startNetworkRepair(deps: {
   onRepaired?: (hostId: string, report: RepairReport) => void;
   /** Removes the host's jails whose microVM's run directory is gone (a no-op without the helper). */
   sweepJails?: (hostId: string) => Promise<{ swept: string[]; failed: string[] }>;
-}): () => void {
+}): NetworkRepair {
   const wasConnected = new Set<string>();
+  const running = new Map<string, Promise<void>>();
   const repair = async (hostId: string) => {
     if (deps.sweepJails) {
       // A sweep that fails must not keep the networks from being repaired.
@@ -52,15 +59,24 @@ export function startNetworkRepair(deps: {
       starting.close();
     }
   };
-  return deps.events.subscribe((event, payload) => {
+  const stop = deps.events.subscribe((event, payload) => {
     if (event === 'hosts.removed') wasConnected.delete((payload as { id: string }).id);
     if (event !== 'hosts.changed') return;
     const host = payload as HostSummary;
     const connected = host.connection.state === 'connected';
     if (connected && !wasConnected.has(host.id)) {
-      void repair(host.id).catch((error: unknown) => deps.log.warn(`network repair on host ${host.id} failed: ${(error as Error).message}`));
+      const done: Promise<void> = repair(host.id)
+        .catch((error: unknown) => deps.log.warn(`network repair on host ${host.id} failed: ${(error as Error).message}`))
+        .finally(() => {
+          if (running.get(host.id) === done) running.delete(host.id);
+        });
+      running.set(host.id, done);
     }
     if (connected) wasConnected.add(host.id);
     else wasConnected.delete(host.id);
   });
+  return {
+    settled: (hostId) => running.get(hostId) ?? Promise.resolve(),
+    stop,
+  };
 }

@@ -34,6 +34,8 @@ beforeAll(async () => {
   t = await startTestCore(); // the app's own resolver: the VM's network as the host lists it
   hostId = await connectTestHost(t, rig.host, { user: admin, label: 'net host' });
   await t.call('network.install', { hostId });
+  // The repair the connect started would remove a network no VM has, as this one made by hand.
+  await t.core.networkRepair.settled(hostId);
   network = await t.core.network.up(hostId, 'gvm');
 
   // The guest: tap0's place taken by a veth into a namespace of its own holding 172.16.0.2.

@@ -74,6 +74,8 @@ beforeAll(async () => {
   t = await startTestCore();
   adminHost = await connectTestHost(t, host, { user: admin, label: 'net-admin' });
   typerHost = await connectTestHost(t, host, { user: typer, label: 'net-typer' });
+  // The repair each connect starts would remove the networks made here by hand (no VM has them).
+  await Promise.all([t.core.networkRepair.settled(adminHost), t.core.networkRepair.settled(typerHost)]);
 });
 
 afterAll(async () => {

@@ -8,20 +8,19 @@ import type { VmSummary } from '../../../../shared/channels/vms';
 
 const host = (state: 'connected' | 'disconnected') => ({ id: 'h1', label: 'build-01', connection: { state } }) as unknown as HostSummary;
 const vm = (id: string, extra: Partial<VmSummary> = {}) => ({ hostId: 'h1', id, state: 'running', ...extra }) as VmSummary;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function rig(vms: VmSummary[]) {
   const events = createEventBus();
   const repairs: string[][] = [];
   const warnings: string[] = [];
-  const stop = startNetworkRepair({
+  const repair = startNetworkRepair({
     events,
     starts: createVmStarts(),
     network: { repair: async (_h, live) => (repairs.push([...live]), { removed: ['ghost'] }) },
     listVms: async () => vms,
     log: { warn: (m) => warnings.push(m) },
   });
-  return { events, repairs, warnings, stop };
+  return { events, repairs, warnings, stop: repair.stop, settled: repair.settled };
 }
 
 describe('network repair on connect', () => {
@@ -29,20 +28,43 @@ describe('network repair on connect', () => {
     const r = rig([vm('a'), vm('b'), { ...vm('other'), hostId: 'h2' }]);
     r.events.emit('hosts.changed', host('connected'));
     r.events.emit('hosts.changed', host('connected')); // a probe, not a new connection
-    await settle();
+    await r.settled('h1');
     expect(r.repairs).toEqual([['a', 'b']]);
     expect(r.warnings[0]).toContain('ghost');
     r.events.emit('hosts.changed', host('disconnected'));
     r.events.emit('hosts.changed', host('connected'));
-    await settle();
+    await r.settled('h1');
     expect(r.repairs).toHaveLength(2);
     r.stop();
+  });
+
+  it('says when a host’s repair has finished, for work that must come after it', async () => {
+    const listed = deferred<VmSummary[]>();
+    const repairs: string[][] = [];
+    const events = createEventBus();
+    const repair = startNetworkRepair({
+      events,
+      starts: createVmStarts(),
+      network: { repair: async (_h, live) => (repairs.push([...live]), { removed: [] }) },
+      listVms: () => listed.promise,
+      log: { warn: () => {} },
+    });
+    await repair.settled('h1'); // no repair yet: at once
+    events.emit('hosts.changed', host('connected'));
+    let done = false;
+    const settled = repair.settled('h1').then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false); // still listing
+    listed.resolve([vm('a')]);
+    await settled;
+    expect(repairs).toEqual([['a']]);
+    repair.stop();
   });
 
   it('leaves a host alone whose listing failed (its VMs are only last seen)', async () => {
     const r = rig([vm('a', { offline: { lastSeenAt: '2026-12-02T00:00:00Z', message: 'did not answer' } })]);
     r.events.emit('hosts.changed', host('connected'));
-    await settle();
+    await r.settled('h1');
     expect(r.repairs).toEqual([]);
     r.stop();
   });
@@ -64,7 +86,7 @@ describe('network repair against a VM start at the same time', () => {
     const reachedQueue = deferred();
     const done = deferred<RepairReport>();
     const spared: string[][] = [];
-    const stop = startNetworkRepair({
+    const repair = startNetworkRepair({
       events,
       starts,
       listVms: () => listed.promise,
@@ -91,7 +113,7 @@ describe('network repair against a VM start at the same time', () => {
     turn.resolve();
     expect(await done.promise).toEqual({ removed: ['old-ghost'] });
     expect(spared).toEqual([['new']]);
-    stop();
+    repair.stop();
   });
 
   it('sweeps the host’s jails before it repairs, and repairs even when the sweep fails', async () => {
@@ -99,7 +121,7 @@ describe('network repair against a VM start at the same time', () => {
     const order: string[] = [];
     const warnings: string[] = [];
     const done = deferred();
-    const stop = startNetworkRepair({
+    const repair = startNetworkRepair({
       events,
       starts: createVmStarts(),
       listVms: async () => (order.push('list'), [vm('a')]),
@@ -115,6 +137,6 @@ describe('network repair against a VM start at the same time', () => {
     await done.promise;
     expect(order).toEqual(['sweep', 'list', 'repair']);
     expect(warnings).toEqual(['jail sweep on host h1 failed: sudo went away']);
-    stop();
+    repair.stop();
   });
 });
