@@ -4,6 +4,12 @@ import type { EventBus } from '../event-bus.js';
 import type { VmStarts } from '../vms/vm-starts.js';
 import type { NetworkService, RepairReport } from './network-service.js';
 
+export interface NetworkRepair {
+  /** When the host's latest connect-time repair has finished (at once when none is running). */
+  settled(hostId: string): Promise<void>;
+  stop(): void;
+}
+
 /**
  * Each time a host becomes connected (at start, after a reconnect: an app crash or a host reboot
  * may lie between), the networks of VMs that no longer exist there are removed. What exists is
@@ -14,12 +20,6 @@ import type { NetworkService, RepairReport } from './network-service.js';
  * First, when given `sweepJails`, the host's jails whose run directory is gone are removed: a jail
  * holds the namespace and tap its VM used, and its VM is no longer in the list the repair reads.
  */
-export interface NetworkRepair {
-  /** When the host's latest connect-time repair has finished (at once when none is running). */
-  settled(hostId: string): Promise<void>;
-  stop(): void;
-}
-
 export function startNetworkRepair(deps: {
   events: EventBus;
   network: Pick<NetworkService, 'repair'>;
