@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     // Builds the Firecracker API emulator bundle the suites install on test hosts.
     globalSetup: ['test/support/global-setup.ts'],
+    // Each test file's scratch directories are removed when it ends (test/support/scratch-dirs.ts).
+    setupFiles: ['test/support/scratch-dirs-setup.ts'],
     projects: [
       {
         extends: true,

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withArguments } from '../../electron/ssh/host-script';
 import { descendants } from './process-tree';
+import { scratchDir } from './scratch-dirs';
 
 export interface DashStream {
   child: ChildProcessWithoutNullStreams;
@@ -24,7 +24,7 @@ export interface DashStream {
  * for streams does: arguments set first, stdin and stdout kept open for the test to drive.
  */
 export function spawnUnderDash(source: string, args: readonly (string | number)[], options: { standIns?: Record<string, string>; env?: NodeJS.ProcessEnv } = {}): DashStream {
-  const bin = mkdtempSync(join(tmpdir(), 'firedeck-standins-'));
+  const bin = scratchDir('firedeck-standins-');
   for (const [name, body] of Object.entries(options.standIns ?? {})) {
     writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(bin, name), 0o755);

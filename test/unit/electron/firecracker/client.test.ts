@@ -1,4 +1,3 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirecrackerClient } from '../../../../electron/firecracker/client';
 import { unixConnector } from '../../../../electron/firecracker/transports/unix';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 /** A stand-in API socket: answers by path, records what it was sent. */
 let server: Server;
@@ -24,7 +24,7 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string) {
 }
 
 beforeAll(async () => {
-  socket = join(mkdtempSync(join(tmpdir(), 'fd-client-')), 'api.sock');
+  socket = join(scratchDir('fd-client-'), 'api.sock');
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));

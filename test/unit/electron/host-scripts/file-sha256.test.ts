@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/file-sha256.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('file-sha256.sh under dash', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'fd-sha-')), 'f');
+  const path = join(scratchDir('fd-sha-'), 'f');
   writeFileSync(path, 'some bytes');
   const expected = createHash('sha256').update('some bytes').digest('hex');
 

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/firecracker-install.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 /** A home with a downloaded release tarball and its published checksum (or a wrong one). */
 function home(published?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'fd-fc-'));
+  const dir = scratchDir('fd-fc-');
   const release = join(dir, 'build', 'release-v1.12.0-x86_64');
   mkdirSync(release, { recursive: true });
   writeFileSync(join(release, 'firecracker-v1.12.0-x86_64'), '#!/bin/sh\necho fc\n');

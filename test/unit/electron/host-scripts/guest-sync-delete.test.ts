@@ -1,9 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/guest-sync-delete.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 let base: string;
 let target: string;
@@ -11,7 +11,7 @@ let outside: string;
 const nul = (paths: string[]) => paths.map((p) => `${p}\0`).join('');
 
 beforeEach(() => {
-  base = mkdtempSync(join(tmpdir(), 'fd-sync-delete-'));
+  base = scratchDir('fd-sync-delete-');
   target = join(base, 'www');
   outside = join(base, 'outside');
   mkdirSync(join(target, 'css'), { recursive: true });

@@ -1,17 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/host-download.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 /** A curl stand-in: writes its -o file and exits as told. */
 const curl = (exit: number) => `while [ $# -gt 1 ]; do [ "$1" = -o ] && out=$2; shift; done; printf 'body of %s' "$1" > "$out"; exit ${exit}`;
 
 describe('host-download.sh under dash', () => {
   const run = (exit: number | null) => {
-    const home = mkdtempSync(join(tmpdir(), 'fd-dl-'));
+    const home = scratchDir('fd-dl-');
     const standIns: Record<string, string> = exit === null ? {} : { curl: curl(exit) };
     const env = exit === null ? { HOME: home, PATH: onlyTools('mkdir', 'rm', 'mv', 'dirname') } : { HOME: home };
     return { home, result: runUnderDash(script, ['http://mirror/v1/f.tgz', '.firedeck/downloads/f.tgz'], { standIns, env }) };

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/images-installed.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 function dir(files: string[]) {
-  const path = mkdtempSync(join(tmpdir(), 'fd-inst-'));
+  const path = scratchDir('fd-inst-');
   for (const f of files) writeFileSync(join(path, f), 'x');
   return path;
 }

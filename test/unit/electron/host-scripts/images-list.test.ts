@@ -1,15 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/images-list.sh';
 import { parseImageLine } from '../../../../electron/images/image-service';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { arm64KernelHeader, x86KernelHeader } from '../../../support/vm-fixtures';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('images-list.sh under dash', () => {
   it('lists each image with its size, recorded checksum and header, and skips checksums and temp files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fd-images-'));
+    const dir = scratchDir('fd-images-');
     writeFileSync(join(dir, 'vmlinux-6.1'), x86KernelHeader());
     writeFileSync(join(dir, 'vmlinux-6.1.sha256'), `${'a'.repeat(64)}\n`);
     writeFileSync(join(dir, 'odd\nname\\n'), arm64KernelHeader());

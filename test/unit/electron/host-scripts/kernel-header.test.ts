@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,10 +6,11 @@ import script from '../../../../electron/host-scripts/kernel-header.sh';
 import { detectKernelArch } from '../../../../electron/images/kernel-arch';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { arm64KernelHeader } from '../../../support/vm-fixtures';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('kernel-header.sh under dash', () => {
   it('prints the first 64 bytes as base64', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fd-kh-')), 'Image');
+    const path = join(scratchDir('fd-kh-'), 'Image');
     writeFileSync(path, arm64KernelHeader());
     const run = runUnderDash(script, [path]);
     expect(run.status).toBe(0);

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/kernel-install.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('kernel-install.sh under dash', () => {
   it('records the checksum and renames the download', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fd-kern-'));
+    const dir = scratchDir('fd-kern-');
     writeFileSync(join(dir, '.vmlinux-6.1.dl'), 'kernel bytes');
     expect(runUnderDash(script, [dir, '.vmlinux-6.1.dl', 'vmlinux-6.1']).status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['vmlinux-6.1', 'vmlinux-6.1.sha256']);
@@ -16,6 +16,6 @@ describe('kernel-install.sh under dash', () => {
   });
 
   it('fails when the download is missing', () => {
-    expect(runUnderDash(script, [mkdtempSync(join(tmpdir(), 'fd-kern-')), '.gone.dl', 'vmlinux']).status).not.toBe(0);
+    expect(runUnderDash(script, [scratchDir('fd-kern-'), '.gone.dl', 'vmlinux']).status).not.toBe(0);
   });
 });

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/kvm-grant.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('kvm-grant.sh under dash', () => {
   it('adds the user to the group of /dev/kvm through sudo', () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'fd-kvm-')), 'sudo.log');
+    const log = join(scratchDir('fd-kvm-'), 'sudo.log');
     const run = runUnderDash(script, [], { standIns: { stat: 'echo kvm-users', id: 'echo alice', sudo: `printf '%s\\n' "$*" > '${log}'` } });
     expect(run.status).toBe(0);
     expect(readFileSync(log, 'utf8')).toBe('-n usermod -aG kvm-users alice\n');

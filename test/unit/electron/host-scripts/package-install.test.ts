@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/package-install.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('package-install.sh under dash', () => {
-  const log = join(mkdtempSync(join(tmpdir(), 'fd-pkg-')), 'sudo.log');
+  const log = join(scratchDir('fd-pkg-'), 'sudo.log');
   const sudo = `printf '%s\\n' "$*" >> '${log}'`;
 
   it('installs with the first package manager it finds, through sudo', () => {

@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/rootfs-build.sh';
 import unpack from '../../../../electron/host-scripts/rootfs-unpack.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 /** An image folder holding a downloaded squashfs (a small real one, or bytes that are none). */
 function imageDir(valid = true) {
-  const dir = mkdtempSync(join(tmpdir(), 'fd-rootfs-'));
+  const dir = scratchDir('fd-rootfs-');
   if (valid) {
     const tree = join(dir, 'src');
     mkdirSync(join(tree, 'etc'), { recursive: true });

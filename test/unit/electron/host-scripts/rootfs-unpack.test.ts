@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/rootfs-unpack.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('rootfs-unpack.sh under dash (as root)', () => {
   it('unpacks as it is, gives root /root/.ssh with the key, and makes the ext4', { timeout: 30_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fd-unpack-'));
+    const dir = scratchDir('fd-unpack-');
     mkdirSync(join(dir, 'src', 'home', 'guest'), { recursive: true });
     execFileSync('chown', ['4321:4321', join(dir, 'src', 'home', 'guest')]);
     execFileSync('mksquashfs', [join(dir, 'src'), join(dir, 's.squashfs'), '-quiet', '-noappend']);
@@ -21,7 +21,7 @@ describe('rootfs-unpack.sh under dash (as root)', () => {
   });
 
   it('exits 11 when the squashfs cannot be unpacked, 12 when mkfs.ext4 fails, each with the tool’s words', { timeout: 30_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fd-unpack-'));
+    const dir = scratchDir('fd-unpack-');
     writeFileSync(join(dir, 'bad'), 'nope');
     const bad = runUnderDash(script, [join(dir, 'tree'), join(dir, 'bad'), 'k', join(dir, 'image')]);
     expect(bad.status).toBe(11);

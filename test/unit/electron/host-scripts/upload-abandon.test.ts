@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-abandon.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('upload-abandon.sh under dash', () => {
   it('removes the temp file under the home, and is content when it is gone already', () => {
-    const home = mkdtempSync(join(tmpdir(), 'fd-abandon-'));
+    const home = scratchDir('fd-abandon-');
     mkdirSync(join(home, 'ws'));
     writeFileSync(join(home, 'ws', '.a.part'), 'half');
     expect(runUnderDash(script, ['ws/.a.part'], { env: { HOME: home } }).status).toBe(0);

@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-finish.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('upload-finish.sh under dash', () => {
   it('renames the checked upload over the destination', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fd-fin-'));
+    const dir = scratchDir('fd-fin-');
     writeFileSync(join(dir, '.a.part'), 'new');
     writeFileSync(join(dir, 'a'), 'old');
     expect(runUnderDash(script, [join(dir, '.a.part'), join(dir, 'a')]).status).toBe(0);

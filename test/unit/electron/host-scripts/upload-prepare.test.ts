@@ -1,13 +1,12 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-prepare.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 describe('upload-prepare.sh under dash', () => {
   it('makes the folder under $HOME and prints the absolute destination, a name with $(…) taken as text', () => {
-    const home = mkdtempSync(join(tmpdir(), 'fd-home-'));
+    const home = scratchDir('fd-home-');
     const run = runUnderDash(script, ['.firedeck/workspaces/w/$(touch pwned)/a b.txt'], { env: { HOME: home } });
     expect(run).toMatchObject({ status: 0, stdout: `${home}/.firedeck/workspaces/w/$(touch pwned)/a b.txt` });
     expect(existsSync(`${home}/.firedeck/workspaces/w/$(touch pwned)`)).toBe(true);

@@ -1,18 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-receive.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
+import { scratchDir } from '../../../support/scratch-dirs';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const TEMP = 'ws/.a.bin.1234.part';
 
 /** A home of its own and what the sender puts on stdin: the bytes, then the digest it computed while reading them. */
 function receive(data: Buffer, options: { digest?: string; size?: number; standIns?: Record<string, string>; path: string; tempIs?: string }) {
-  const home = mkdtempSync(join(tmpdir(), 'fd-recv-'));
+  const home = scratchDir('fd-recv-');
   if (options.tempIs) {
     mkdirSync(join(home, 'ws'));
     symlinkSync(options.tempIs, join(home, TEMP));
