@@ -15,8 +15,8 @@ export default defineConfig({
   test: {
     // Builds the Firecracker API emulator bundle the suites install on test hosts.
     globalSetup: ['test/support/global-setup.ts'],
-    // Each test file's scratch directories are removed when it ends (test/support/scratch-dirs.ts).
-    setupFiles: ['test/support/scratch-dirs-setup.ts'],
+    // Each test file's scratch directories are removed when it ends (scratchDir in test/support/temp-dir.ts).
+    setupFiles: ['test/support/temp-dir-setup.ts'],
     projects: [
       {
         extends: true,

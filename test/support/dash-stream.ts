@@ -4,7 +4,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withArguments } from '../../electron/ssh/host-script';
 import { descendants } from './process-tree';
-import { scratchDir } from './scratch-dirs';
+import { scratchDir } from './temp-dir';
 
 export interface DashStream {
   child: ChildProcessWithoutNullStreams;

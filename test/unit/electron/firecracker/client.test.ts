@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirecrackerClient } from '../../../../electron/firecracker/client';
 import { unixConnector } from '../../../../electron/firecracker/transports/unix';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 /** A stand-in API socket: answers by path, records what it was sent. */
 let server: Server;

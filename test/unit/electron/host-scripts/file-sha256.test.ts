@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/file-sha256.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('file-sha256.sh under dash', () => {
   const path = join(scratchDir('fd-sha-'), 'f');

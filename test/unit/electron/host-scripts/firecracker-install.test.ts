@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/firecracker-install.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 /** A home with a downloaded release tarball and its published checksum (or a wrong one). */
 function home(published?: string) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/host-download.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 /** A curl stand-in: writes its -o file and exits as told. */
 const curl = (exit: number) => `while [ $# -gt 1 ]; do [ "$1" = -o ] && out=$2; shift; done; printf 'body of %s' "$1" > "$out"; exit ${exit}`;

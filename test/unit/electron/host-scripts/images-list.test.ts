@@ -5,7 +5,7 @@ import script from '../../../../electron/host-scripts/images-list.sh';
 import { parseImageLine } from '../../../../electron/images/image-service';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { arm64KernelHeader, x86KernelHeader } from '../../../support/vm-fixtures';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('images-list.sh under dash', () => {
   it('lists each image with its size, recorded checksum and header, and skips checksums and temp files', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/images-prepare.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('images-prepare.sh under dash', () => {
   it('makes the folder and removes only what an interrupted run left under temp names', () => {

@@ -6,7 +6,7 @@ import script from '../../../../electron/host-scripts/kernel-header.sh';
 import { detectKernelArch } from '../../../../electron/images/kernel-arch';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { arm64KernelHeader } from '../../../support/vm-fixtures';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('kernel-header.sh under dash', () => {
   it('prints the first 64 bytes as base64', () => {

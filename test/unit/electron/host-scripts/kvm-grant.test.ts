@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/kvm-grant.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('kvm-grant.sh under dash', () => {
   it('adds the user to the group of /dev/kvm through sudo', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/package-install.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('package-install.sh under dash', () => {
   const log = join(scratchDir('fd-pkg-'), 'sudo.log');

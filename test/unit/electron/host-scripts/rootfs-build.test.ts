@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/rootfs-build.sh';
 import unpack from '../../../../electron/host-scripts/rootfs-unpack.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 /** An image folder holding a downloaded squashfs (a small real one, or bytes that are none). */
 function imageDir(valid = true) {

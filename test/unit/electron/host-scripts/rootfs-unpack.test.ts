@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/rootfs-unpack.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('rootfs-unpack.sh under dash (as root)', () => {
   it('unpacks as it is, gives root /root/.ssh with the key, and makes the ext4', { timeout: 30_000 }, () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 /**
  * A PATH holding only `tools` (links to this machine's), for a script run that must find some

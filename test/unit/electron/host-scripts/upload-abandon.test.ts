@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-abandon.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('upload-abandon.sh under dash', () => {
   it('removes the temp file under the home, and is content when it is gone already', () => {

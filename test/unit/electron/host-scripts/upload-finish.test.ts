@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-finish.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('upload-finish.sh under dash', () => {
   it('renames the checked upload over the destination', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-prepare.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 describe('upload-prepare.sh under dash', () => {
   it('makes the folder under $HOME and prints the absolute destination, a name with $(…) taken as text', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import script from '../../../../electron/host-scripts/upload-receive.sh';
 import { runUnderDash } from '../../../support/host-script-harness';
 import { onlyTools } from './tool-path';
-import { scratchDir } from '../../../support/scratch-dirs';
+import { scratchDir } from '../../../support/temp-dir';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const TEMP = 'ws/.a.bin.1234.part';
