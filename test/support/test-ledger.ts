@@ -14,7 +14,8 @@
  * never fails the run. Once nothing is left to remove, the ledger's folder goes too.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
@@ -197,6 +198,7 @@ function removeEntry(entry: Created): boolean {
     // Gone, or a user of that name made since by someone else: not ours to remove.
     if (!user || user.uid !== entry.uid) return false;
     shadow('userdel', user.home.startsWith('/home/') && existsSync(user.home) ? ['--remove', entry.name] : [entry.name]);
+    removeTempOf(entry.uid);
     const group = groupGid(entry.name);
     if (group === entry.gid) shadow('groupdel', [entry.name]);
     return true;
@@ -204,6 +206,19 @@ function removeEntry(entry: Created): boolean {
   if (groupGid(entry.name) !== entry.gid) return false;
   shadow('groupdel', [entry.name]);
   return true;
+}
+
+/**
+ * What a removed test user left at the top of the temp folder (the emulator's runtime folder it
+ * ran QEMU from, sockets): nobody owns it any more, and the next user given that uid would.
+ */
+function removeTempOf(uid: number): void {
+  if (uid === 0) return;
+  for (const name of readdirSync(tmpdir())) {
+    const path = join(tmpdir(), name);
+    const owner = lstatSync(path, { throwIfNoEntry: false })?.uid;
+    if (owner === uid) rmSync(path, { recursive: true, force: true, maxRetries: 5 });
+  }
 }
 
 function passwd(): { name: string; uid: number; home: string }[] {

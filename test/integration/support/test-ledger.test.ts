@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordCreated, recordCreatedUser, shadow, takeLease } from '../../support/test-ledger';
@@ -50,6 +51,10 @@ describe('test ledger', () => {
     mkdirSync(join(temp.path, 'made'));
     writeFileSync(file, 'made by the run');
     recordCreated({ kind: 'path', path: join(temp.path, 'made') }, ledger);
+    // What the user's own processes leave in the temp folder (the emulator's runtime folder).
+    const left = join(tmpdir(), `${made}-runtime`);
+    mkdirSync(left);
+    chownSync(left, Number(execFileSync('id', ['-u', made], { encoding: 'utf8' })), 0);
 
     const result = lease.release(() => {});
 
@@ -59,6 +64,7 @@ describe('test ledger', () => {
     expect(existsSync(`/home/${made}`)).toBe(false);
     expect(execFileSync('getent', ['group'], { encoding: 'utf8' })).not.toContain(`\n${made}:`);
     expect(existsSync(file)).toBe(false);
+    expect(existsSync(left)).toBe(false);
     expect(exists(before)).toBe(true);
     expect(existsSync(kept)).toBe(true);
     expect(existsSync(ledger)).toBe(false); // the ledger itself goes with the last run
