@@ -14,11 +14,20 @@ umask 077
 # OpenSSL's SHA-256, which uses the CPU's SHA extensions) and writes that same block: it takes
 # about half the CPU time of the pipeline below, which copies every byte through head, tee and
 # the hasher in 8 KiB reads. It reads exactly SIZE bytes, so the digest line stays on stdin.
+# stdin is the pipe sshd writes the channel into; grown from 64 KiB to 1 MiB (the most Linux
+# grants without privilege), sshd and this process hand over a block per wake-up instead of
+# 64 KiB: 1.36x the throughput of the same loop on the default pipe (npm run bench). A pipe
+# that cannot grow (or a stdin that is no pipe) is read as it is.
 # shellcheck disable=SC2016 # Python code, not shell: nothing in it is meant to expand
 receive_py='
 import hashlib, os, sys
 path, left = sys.argv[1], int(sys.argv[2])
 digest, block, source = hashlib.sha256(), memoryview(bytearray(1 << 20)), sys.stdin.buffer.raw
+try:
+    import fcntl
+    fcntl.fcntl(0, getattr(fcntl, "F_SETPIPE_SZ", 1031), len(block))
+except (ImportError, OSError):
+    pass
 try:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     while left > 0:
