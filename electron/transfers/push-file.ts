@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import fileRemoveSource from '../host-scripts/file-remove.sh';
 import uploadAbandonSource from '../host-scripts/upload-abandon.sh';
 import fileSha256Source from '../host-scripts/file-sha256.sh';
@@ -11,7 +10,7 @@ import { AppError } from '../app-error.js';
 import type { HostConnection } from '../ssh/host-connection.js';
 import { hostScript, runHostScript } from '../ssh/host-script.js';
 import type { SshClient } from '../ssh/ssh2.js';
-import { createSha256Hasher, sha256OfFile } from './sha256-hasher.js';
+import { readHashed, READ_CHUNK, sha256OfFile } from './sha256-hasher.js';
 import { describeSftpFailure } from './sftp-failure.js';
 
 export interface PushOptions {
@@ -64,8 +63,6 @@ const fileSha256 = hostScript({
 const uploadFinish = hostScript({ name: 'upload-finish', source: uploadFinishSource, what: 'Moving the upload into place' });
 const fileRemove = hostScript({ name: 'file-remove', source: fileRemoveSource, what: 'Removing an abandoned upload' });
 
-/** 255 KiB: one SFTP write just under ssh2's 256 KiB packet ceiling; measured faster than the default. */
-const CHUNK = 255 * 1024;
 const CONCURRENCY = 64;
 
 /**
@@ -127,7 +124,7 @@ function sftpUpload(client: SshClient, options: PushOptions, temp: string): Prom
       sftp.fastPut(
         options.localPath,
         temp,
-        { chunkSize: CHUNK, concurrency: CONCURRENCY, mode: 0o600, step: (sent, _chunk, total) => options.onProgress(sent, total) },
+        { chunkSize: READ_CHUNK, concurrency: CONCURRENCY, mode: 0o600, step: (sent, _chunk, total) => options.onProgress(sent, total) },
         (failure) => {
           options.signal.removeEventListener('abort', abort);
           sftp.end();
@@ -141,31 +138,33 @@ function sftpUpload(client: SshClient, options: PushOptions, temp: string): Prom
 
 /**
  * The whole upload in one exec channel (framed like every command): upload-receive.sh makes the
- * folder, tees the bytes into the temp file and a hasher, reads the SHA-256 this side computed
- * while reading (sent after the bytes), and renames only a matching file of the right size.
- * One round trip instead of four, and no second read of the file on either side.
+ * folder, writes the bytes to the temp file hashing them as they pass, reads the SHA-256 this
+ * side computed while reading (sent after the bytes), and renames only a matching file of the
+ * right size. One round trip instead of four, and no second read of the file on either side.
  */
 async function execPush(connection: HostConnection, options: PushOptions, relative: string, tempRelative: string): Promise<{ remotePath: string; sha256: string }> {
   const size = options.size;
-  const hash = createSha256Hasher(size);
+  // Exactly `size` bytes: the host counts them before it reads the digest line.
+  const read = readHashed(options.localPath, size);
+  const source = read.stream;
   let sha256 = '';
   let sent = 0;
   let cancelled = false;
-  // Hashes and counts what goes out, then sends the digest on a line of its own; nothing
-  // flows before the channel is open and reading.
+  // Counts what goes out, then sends the digest on a line of its own; nothing flows before the
+  // channel is open and reading. A file that shrank while it was read ends `source` with an
+  // error instead, so no digest goes out and the host keeps nothing.
   const counted = new Transform({
+    // Room for a few of the reader's 255 KiB chunks (the default is 16 KiB, less than one).
+    highWaterMark: 4 * READ_CHUNK,
     transform(chunk: Buffer, _encoding, done) {
       if (cancelled) return done();
-      hash.update(chunk);
       sent += chunk.length;
       options.onProgress(sent, size);
       done(null, chunk);
     },
     flush(done) {
       if (cancelled) return done(); // no digest: the host keeps nothing
-      // A file that shrank since its size was taken: send no digest, so the host keeps nothing.
-      if (sent !== size) return done(new AppError('PUSH_FAILED', 'The file changed while it was being sent; nothing of it was kept.', { remedy: 'Send it again once it is complete.' }));
-      hash.digest().then(
+      read.digest().then(
         (digest) => {
           sha256 = digest;
           done(null, `${sha256}\n`);
@@ -174,8 +173,6 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
       );
     },
   });
-  // Exactly `size` bytes: the host counts them before it reads the digest line.
-  const source = size > 0 ? createReadStream(options.localPath, { highWaterMark: CHUNK, end: size - 1 }) : Readable.from([]);
   // A cancel ends the bytes early instead of closing the channel: the host sees a short stream,
   // removes its temp file itself (exit 5) and answers, so nothing it makes after this side's own
   // clean-up can stay behind. Only a host that does not answer then has its channel closed.
@@ -207,6 +204,5 @@ async function execPush(connection: HostConnection, options: PushOptions, relati
     options.signal.removeEventListener('abort', onCancel);
     source.destroy();
     counted.destroy();
-    hash.close();
   }
 }

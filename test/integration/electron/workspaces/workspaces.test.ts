@@ -90,10 +90,11 @@ describe('pushing to a host', () => {
   const connectedHost = () => connectTestHost(t, host);
   const remote = (path: string) => `/home/${users.key.name}/.firedeck/workspaces/vm-1/${path}`;
 
-  it('copies a file with progress and a matching SHA-256 on arrival, hashed on both ends in passing', async () => {
+  // Under 16 MiB the file is read and hashed on the main thread, above it on a worker.
+  it.each([3 * 1024 * 1024 + 17, 24 * 1024 * 1024 + 17])('copies a file of %i bytes with progress and a matching SHA-256 on arrival, hashed on both ends in passing', async (size) => {
     const hostId = await connectedHost();
-    const data = randomBytes(3 * 1024 * 1024 + 17);
-    await mkdir(join(workspaceDir, 'dist'));
+    const data = randomBytes(size);
+    await mkdir(join(workspaceDir, 'dist'), { recursive: true });
     await writeFile(join(workspaceDir, 'dist', 'app.bin'), data);
     const transferId = randomUUID();
     const progress: number[] = [];
