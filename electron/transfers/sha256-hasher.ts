@@ -104,7 +104,8 @@ const hash = require('node:crypto').createHash('sha256');
 const fd = openSync(workerData.path, 'r');
 let left = workerData.size, position = 0, credits = workerData.credits;
 function pump() {
-  while (credits > 0 && left > 0) {
+  while (left > 0) {
+    if (credits === 0) return;
     const chunk = new Uint8Array(Math.min(left, workerData.chunk));
     const n = readSync(fd, chunk, 0, chunk.length, position);
     if (n === 0) return parentPort.postMessage({ shrank: true });
