@@ -350,7 +350,10 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
         if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
       });
       if (execOptions.stdin && typeof execOptions.stdin !== 'string') {
-        execOptions.stdin.once('error', (error: Error) => stop(new AppError('PUSH_FAILED', `Firedeck could not read what it was sending to ${name}.`, { cause: error })));
+        // A sender that says what went wrong (a file that changed while it was read) is passed on as it is.
+        execOptions.stdin.once('error', (error: Error) =>
+          stop(error instanceof AppError ? error : new AppError('PUSH_FAILED', `Firedeck could not read what it was sending to ${name}.`, { cause: error })),
+        );
         execOptions.stdin.pipe(stream);
       }
       stream.on('close', () =>

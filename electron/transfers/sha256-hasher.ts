@@ -32,6 +32,15 @@ function shrank(): AppError {
   return new AppError('PUSH_FAILED', 'The file changed while it was being sent; nothing of it was kept.', { remedy: 'Send it again once it is complete.' });
 }
 
+function unreadable(cause: Error): AppError {
+  return new AppError('PUSH_FAILED', `Firedeck could not read the file: ${cause.message}.`, { remedy: 'Check that it is still there and readable, then try again.', cause });
+}
+
+/** The digest once the whole file has gone through; before that (or after a failure) there is none. */
+function digestOf(digest: string | null): Promise<string> {
+  return digest === null ? Promise.reject(hashFailure(null)) : Promise.resolve(digest);
+}
+
 function readHashedInline(path: string, size: number): HashedRead {
   const hash = createHash('sha256');
   let read = 0;
@@ -49,10 +58,10 @@ function readHashedInline(path: string, size: number): HashedRead {
     },
   });
   const source = size > 0 ? createReadStream(path, { highWaterMark: READ_CHUNK, end: size - 1 }) : Readable.from([]);
-  source.once('error', (error: Error) => counting.destroy(error));
+  source.once('error', (error: Error) => counting.destroy(unreadable(error)));
   counting.once('close', () => source.destroy());
   source.pipe(counting);
-  return { stream: counting, digest: () => (digest === null ? Promise.reject(shrank()) : Promise.resolve(digest)) };
+  return { stream: counting, digest: () => digestOf(digest) };
 }
 
 /**
@@ -88,11 +97,11 @@ function readHashedOnWorker(path: string, size: number): HashedRead {
     } else stream.destroy(shrank());
   });
   // Its failure (the file unreadable, vanished) ends the stream with that error: never unhandled.
-  worker.on('error', (error) => stream.destroy(new AppError('PUSH_FAILED', `Firedeck could not read the file: ${error.message}.`, { remedy: 'Check that it is still there and readable, then try again.', cause: error })));
+  worker.on('error', (error) => stream.destroy(unreadable(error)));
   worker.on('exit', () => {
     if (digest === null && !stream.destroyed) stream.destroy(hashFailure(null));
   });
-  return { stream, digest: () => (digest === null ? Promise.reject(hashFailure(null)) : Promise.resolve(digest)) };
+  return { stream, digest: () => digestOf(digest) };
 }
 
 // Reads `size` bytes of the file in chunks, hashing each; sends each chunk (its memory moves to

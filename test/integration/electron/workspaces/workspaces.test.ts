@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureKeyUser, ensureTestUsers, setFakeCommands, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
+import { pushFile } from '../../../../electron/transfers/push-file';
 import { connectTestHost, failureOf, startTestCore } from '../../../support/test-core';
 import type { TestCore } from '../../../support/test-core';
 
@@ -153,6 +154,28 @@ describe('pushing to a host', () => {
     // trap); under load that can be a moment after the push has answered.
     // This transfer's files only: the test user's home outlives runs on the same machine.
     const leftovers = async () => (existsSync(remote('')) ? await readdir(remote('')) : []).filter((n) => n === 'big.bin' || n.includes(transferId.slice(0, 8)));
+    for (let i = 0; i < 100 && (await leftovers()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await leftovers()).toEqual([]);
+  });
+
+  // The size is taken before the file is read; a file cut short in between must not land.
+  it.each([64 * 1024, 20 * 1024 * 1024])('refuses a file of %i bytes that is shorter than its size by the time it is read, and leaves nothing', async (size) => {
+    const hostId = await connectedHost();
+    const file = join(workspaceDir, 'shrinking.bin');
+    await writeFile(file, randomBytes(size - 1));
+    const transferId = randomUUID();
+    const pushed = pushFile(t.core.hosts.connection(hostId), {
+      localPath: file,
+      size,
+      remoteRelative: '.firedeck/workspaces/vm-1/shrinking.bin',
+      transferId,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      prefer: 'ssh-exec',
+    });
+    await expect(pushed).rejects.toMatchObject({ code: 'PUSH_FAILED', message: expect.stringContaining('changed while it was being sent') });
+    // As after a cancel, the host's receiver may take a moment after the answer to remove its temp file.
+    const leftovers = async () => (existsSync(remote('')) ? await readdir(remote('')) : []).filter((n) => n === 'shrinking.bin' || n.includes(transferId.slice(0, 8)));
     for (let i = 0; i < 100 && (await leftovers()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await leftovers()).toEqual([]);
   });
