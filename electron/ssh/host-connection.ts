@@ -301,13 +301,18 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
   async function runExec(script: string, execOptions: ExecOptions): Promise<ExecResult> {
     if (execOptions.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
     const framed = frameScript(script);
+    const sender = execOptions.stdin && typeof execOptions.stdin !== 'string' ? execOptions.stdin : undefined;
+    // The sender's error is watched from the start: a small file is read whole (and found cut
+    // short) while the channel is still opening, and an error missed then left the host waiting
+    // for bytes that never came.
+    const input = sender && { sender, failed: new Promise<Error>((resolve) => sender.once('error', resolve)) };
     const { channel: stream, slot } = await openShortSession(
       liveMain(),
       (client) => new Promise<ClientChannel>((resolve, reject) => client.exec(framed.command, (error, channel) => (error ? reject(error) : resolve(channel)))),
     );
     if (typeof execOptions.stdin === 'string') stream.end(execOptions.stdin);
     try {
-      const result = await collect(stream, framed, execOptions);
+      const result = await collect(stream, framed, execOptions, input);
       seen();
       return result;
     } finally {
@@ -315,7 +320,8 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
     }
   }
 
-  function collect(stream: ClientChannel, framed: ReturnType<typeof frameScript>, execOptions: ExecOptions): Promise<ExecResult> {
+  /** `input`: the bytes to send on the channel's stdin, and their first error. */
+  function collect(stream: ClientChannel, framed: ReturnType<typeof frameScript>, execOptions: ExecOptions, input?: { sender: NodeJS.ReadableStream; failed: Promise<Error> }): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       let stdout = '';
       let stderr = '';
@@ -349,12 +355,12 @@ export function createHostConnection(options: HostConnectionOptions): HostConnec
       stream.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
       });
-      if (execOptions.stdin && typeof execOptions.stdin !== 'string') {
+      if (input) {
         // A sender that says what went wrong (a file that changed while it was read) is passed on as it is.
-        execOptions.stdin.once('error', (error: Error) =>
+        void input.failed.then((error) =>
           stop(error instanceof AppError ? error : new AppError('PUSH_FAILED', `Firedeck could not read what it was sending to ${name}.`, { cause: error })),
         );
-        execOptions.stdin.pipe(stream);
+        input.sender.pipe(stream);
       }
       stream.on('close', () =>
         finish(() => {

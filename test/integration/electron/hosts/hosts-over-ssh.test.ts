@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../../electron/app-error';
 import type { HostInput, HostSummary } from '../../../../shared/channels/hosts';
 import { ensureTestUsers, startTestAgent, startTestHost } from '../../../support/ssh-test-hosts';
 import type { TestHost, TestUsers } from '../../../support/ssh-test-hosts';
@@ -173,6 +175,25 @@ describe('a live connection', () => {
     const connection = t.core.hosts.connection(host.id);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => connection.exec(`echo ${i}`)));
     expect(results.map((r) => r.output.trim())).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+  });
+
+  // A sender can fail before the channel is even open (a small file is read whole at once): the
+  // command must end with that error, not wait for bytes that will never come.
+  it('ends a command whose stdin fails before its channel is open, with the sender’s own error', async () => {
+    const host = await addTrusted(keyHost(hostA));
+    await t.call('hosts.connect', { id: host.id });
+    const connection = t.core.hosts.connection(host.id);
+    const failing = (error: Error) => {
+      const sender = new PassThrough();
+      const command = connection.exec('cat > /dev/null', { stdin: sender, timeoutMs: 0 });
+      sender.destroy(error); // emitted on the next tick, long before sshd answers the channel open
+      return command.then(() => null, (failure: unknown) => failure);
+    };
+    const vague = failing(new Error('EIO: i/o error, read'));
+    const known = failing(new AppError('PUSH_FAILED', 'The file changed while it was being sent; nothing of it was kept.'));
+    expect(await vague).toMatchObject({ code: 'PUSH_FAILED', message: expect.stringContaining('could not read what it was sending') });
+    expect(await known).toMatchObject({ code: 'PUSH_FAILED', message: expect.stringContaining('changed while it was being sent') });
+    expect((await connection.exec('echo still here')).output.trim()).toBe('still here');
   });
 
   it('ignores whatever the login shell prints before a command', async () => {
